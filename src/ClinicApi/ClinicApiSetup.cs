@@ -1,0 +1,51 @@
+using ClinicApi.Data;
+using ClinicApi.Features.Auth;
+using ClinicApi.Features.Health;
+using ClinicApi.Features.Patients;
+using ClinicApi.Features.Therapists;
+using ClinicApi.Infrastructure;
+
+namespace ClinicApi;
+
+/// <summary>Service registration and the request pipeline, kept out of Program.cs so both read top to bottom.</summary>
+public static class ClinicApiSetup
+{
+    public static WebApplicationBuilder AddClinicApi(this WebApplicationBuilder builder)
+    {
+        builder.AddClinicLogging();
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddClinicOptions();
+        services.AddClinicDatabase(builder.Configuration, builder.Environment);
+        services.AddClinicJson();
+        services.AddClinicProblemDetails();
+        services.AddClinicValidation();
+        services.AddClinicAuth(builder.Configuration, builder.Environment);
+        services.AddClinicOpenApi();
+        services.AddClinicHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication UseClinicApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.UseClinicOpenApi();
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapDevelopmentTokens();
+
+        var api = app.MapGroup("")
+            .RequireAuthorization()
+            .AddEndpointFilterFactory(ValidationFilter.Create);
+        api.MapPatients();
+        api.MapTherapists();
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using ClinicApi.Features.Patients;
+using ClinicApi.Features.Therapists;
+using ClinicApi.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicApi.Data;
+
+public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) : DbContext(options)
+{
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<Therapist> Therapists => Set<Therapist>();
+
+    public DbSet<TherapistCompetency> TherapistCompetencies => Set<TherapistCompetency>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ClinicDbContext).Assembly);
+        if (Database.IsSqlite())
+        {
+            // SQLite keeps instants as text and hands them back with an unspecified kind: they were written as UTC.
+            foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+                         .Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)))
+            {
+                property.SetValueConverter(property.ClrType == typeof(DateTime) ? UtcConverters.Required : UtcConverters.Optional);
+            }
+        }
+
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+
+    /// <summary>Every modified versioned row gets the next version: that is its new ETag, and the concurrency token.</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries<IVersioned>().Where(e => e.State == EntityState.Modified))
+        {
+            entry.Entity.Version++;
+        }
+
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+}

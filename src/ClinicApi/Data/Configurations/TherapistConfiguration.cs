@@ -1,0 +1,35 @@
+using ClinicApi.Features.Therapists;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ClinicApi.Data.Configurations;
+
+internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapist>
+{
+    public void Configure(EntityTypeBuilder<Therapist> builder)
+    {
+        builder.ToTable("therapists");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.GivenName).HasMaxLength(TherapistDetails.NameMax);
+        builder.Property(t => t.FamilyName).HasMaxLength(TherapistDetails.NameMax);
+        builder.Property(t => t.Email).HasMaxLength(TherapistDetails.EmailMax);
+        builder.Property(t => t.RegistrationNumber).HasMaxLength(TherapistDetails.RegistrationNumberMax);
+        builder.Property(t => t.Version).IsConcurrencyToken();
+        builder.HasIndex(t => t.RegistrationNumber).IsUnique();
+        builder.HasIndex(t => new { t.FamilyName, t.GivenName, t.Id });
+        builder.HasMany(t => t.Competencies).WithOne().HasForeignKey(c => c.TherapistId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(t => t.Competencies).AutoInclude();
+    }
+}
+
+internal sealed class TherapistCompetencyConfiguration : IEntityTypeConfiguration<TherapistCompetency>
+{
+    public void Configure(EntityTypeBuilder<TherapistCompetency> builder)
+    {
+        builder.ToTable("therapist_competencies");
+        builder.HasKey(c => new { c.TherapistId, c.Competency });
+        builder.Property(c => c.Competency).HasConversion<string>().HasMaxLength(40);
+        builder.HasIndex(c => c.Competency);
+    }
+}

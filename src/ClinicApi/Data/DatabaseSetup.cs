@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+
+namespace ClinicApi.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary><c>Sqlite</c> (embedded default) or <c>Postgres</c> (servers).</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>SQLite file, relative to the content root unless absolute. Its folder is created.</summary>
+    public string SqlitePath { get; set; } = "data/clinic.db";
+
+    /// <summary>PostgreSQL connection string (e.g. from <c>Database__ConnectionString</c>).</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>Apply pending migrations when the API starts. Production sets false and runs <c>migrate</c>.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public int CommandTimeoutSeconds { get; set; } = 15;
+}
+
+/// <summary>The one place that knows which database provider is in use.</summary>
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddClinicDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = ConnectionString(options, environment.ContentRootPath);
+        services.AddSingleton(options);
+        services.AddDbContextPool<ClinicDbContext>(builder => Configure(builder, options.Provider, connectionString, options.CommandTimeoutSeconds));
+        services.AddHostedService<MigrateOnStartup>();
+        return services;
+    }
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString, int commandTimeoutSeconds)
+    {
+        _ = provider switch
+        {
+            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.CommandTimeout(commandTimeoutSeconds)),
+            DatabaseProvider.Postgres => builder.UseNpgsql(connectionString, o => o.CommandTimeout(commandTimeoutSeconds)),
+            _ => throw new InvalidOperationException($"Unknown Database:Provider '{provider}'."),
+        };
+        // Migrations are written by hand (no EF design package here) and carry no model snapshot; the schema
+        // test (MigrationsMatchModelTests) is what proves that the migrations produce the model's schema.
+        return builder.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    public static string ConnectionString(DatabaseOptions options, string contentRoot)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var path = Path.GetFullPath(options.SqlitePath, contentRoot);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                return new SqliteConnectionStringBuilder
+                {
+                    DataSource = path,
+                    DefaultTimeout = options.CommandTimeoutSeconds,
+                    Pooling = true,
+                }.ToString();
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
+                }
+
+                return new NpgsqlConnectionStringBuilder(options.ConnectionString)
+                {
+                    Timeout = Math.Min(options.CommandTimeoutSeconds, 15),
+                }.ToString();
+            default:
+                throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");
+        }
+    }
+}

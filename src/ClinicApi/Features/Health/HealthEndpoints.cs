@@ -1,0 +1,22 @@
+using ClinicApi.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace ClinicApi.Features.Health;
+
+/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers too. Every environment.</summary>
+public static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddClinicHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database", tags: [ReadyTag]);
+        return services;
+    }
+
+    public static void MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+    }
+}

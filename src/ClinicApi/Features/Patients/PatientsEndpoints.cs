@@ -1,0 +1,30 @@
+using ClinicApi.Infrastructure;
+
+namespace ClinicApi.Features.Patients;
+
+public static class PatientsEndpoints
+{
+    public static void MapPatients(this IEndpointRouteBuilder api)
+    {
+        var patients = api.MapGroup("/patients").WithTags("Patients").RequireAuthorization(Policies.PatientRecords);
+
+        patients.MapPost("", RegisterPatient.HandleAsync)
+            .WithName("RegisterPatient").WithSummary("Register a patient")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapGet("", ListPatients.HandleAsync)
+            .WithName("ListPatients").WithSummary("List and search patients (alphabetical, cursor-paginated)")
+            .ProducesValidationProblem();
+        patients.MapGet("/{id:guid}", GetPatient.HandleAsync)
+            .WithName("GetPatient").WithSummary("Get a patient, with its ETag")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        patients.MapPut("/{id:guid}", UpdatePatient.HandleAsync)
+            .WithName("UpdatePatient").WithSummary("Replace a patient's details (If-Match required)")
+            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapPost("/{id:guid}/archive", ChangePatientStatus.ArchiveAsync)
+            .WithName("ArchivePatient").WithSummary("Archive a patient (soft; If-Match required)")
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapPost("/{id:guid}/restore", ChangePatientStatus.RestoreAsync)
+            .WithName("RestorePatient").WithSummary("Restore an archived patient (If-Match required)")
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+}

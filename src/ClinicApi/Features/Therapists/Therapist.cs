@@ -1,0 +1,49 @@
+using ClinicApi.Infrastructure;
+
+namespace ClinicApi.Features.Therapists;
+
+/// <summary>What a therapist is trained to deliver; sessions of a kind need the matching competency.</summary>
+public enum Competency
+{
+    ExerciseTherapy,
+    IndividualisedExercise,
+    CognitiveBehaviouralTherapy,
+    PainEducation,
+    BehaviouralTherapy,
+}
+
+/// <summary>A physiotherapist of the clinic. Deactivated, never deleted: past sessions keep pointing at them.</summary>
+public sealed class Therapist : IVersioned, INamed
+{
+    public Guid Id { get; init; } = Guid.CreateVersion7();
+
+    public required string GivenName { get; set; }
+
+    public required string FamilyName { get; set; }
+
+    public string? Email { get; set; }
+
+    /// <summary>Professional registration (e.g. HCPC number), unique.</summary>
+    public required string RegistrationNumber { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public List<TherapistCompetency> Competencies { get; init; } = [];
+
+    public DateTime CreatedAt { get; init; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public DateTime? DeactivatedAt { get; set; }
+
+    public int Version { get; set; } = 1;
+
+    public bool Holds(Competency competency) => Competencies.Any(c => c.Competency == competency);
+}
+
+public sealed class TherapistCompetency
+{
+    public Guid TherapistId { get; init; }
+
+    public Competency Competency { get; init; }
+}

@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ClinicApi.Infrastructure;
+
+public static class Roles
+{
+    public const string FrontDesk = "frontdesk";
+    public const string Therapist = "therapist";
+    public const string Manager = "manager";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlyList<string> All = [FrontDesk, Therapist, Manager, Admin];
+}
+
+/// <summary>Named authorization policies; every endpoint outside health, OpenAPI and the dev token names one.</summary>
+public static class Policies
+{
+    /// <summary>Identified patient records: front desk, therapists, admin. Managers see aggregates only.</summary>
+    public const string PatientRecords = "patient-records";
+
+    /// <summary>The staff directory (therapists and their competencies): every role.</summary>
+    public const string StaffDirectory = "staff-directory";
+
+    /// <summary>Clinic configuration: admin only.</summary>
+    public const string Administration = "administration";
+}
+
+/// <summary>Section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>OpenID Connect authority whose signing keys validate tokens (required outside Development).</summary>
+    public string Authority { get; set; } = string.Empty;
+
+    public string Audience { get; set; } = "clinicapi";
+
+    public int ClockSkewSeconds { get; set; } = 30;
+
+    /// <summary>Symmetric key for locally minted tokens; honoured only in Development.</summary>
+    public string DevelopmentSigningKey { get; set; } = string.Empty;
+
+    public string DevelopmentIssuer { get; set; } = "clinicapi-dev";
+}
+
+public static class AuthSetup
+{
+    public const string SubjectClaim = "sub";
+    public const string RoleClaim = "role";
+
+    public static IServiceCollection AddClinicAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var useDevelopmentKey = environment.IsDevelopment() && string.IsNullOrEmpty(options.Authority);
+        if (!useDevelopmentKey && string.IsNullOrEmpty(options.Authority))
+        {
+            throw new InvalidOperationException("Auth:Authority must be set outside Development (the identity provider that issues clinic tokens).");
+        }
+
+        if (useDevelopmentKey && Encoding.UTF8.GetByteCount(options.DevelopmentSigningKey) < 32)
+        {
+            throw new InvalidOperationException("Auth:DevelopmentSigningKey must be at least 32 bytes.");
+        }
+
+        services.AddSingleton(options);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                NameClaimType = SubjectClaim,
+                RoleClaimType = RoleClaim,
+                ValidateAudience = true,
+                ValidAudience = options.Audience,
+                ValidateIssuer = true,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
+            };
+            if (useDevelopmentKey)
+            {
+                jwt.TokenValidationParameters.ValidIssuer = options.DevelopmentIssuer;
+                jwt.TokenValidationParameters.IssuerSigningKey = DevelopmentTokens.Key(options.DevelopmentSigningKey);
+            }
+            else
+            {
+                jwt.Authority = options.Authority;
+                jwt.Audience = options.Audience;
+                jwt.RequireHttpsMetadata = !environment.IsDevelopment();
+            }
+        });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.PatientRecords, p => p.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Admin))
+            .AddPolicy(Policies.StaffDirectory, p => p.RequireRole(Roles.All))
+            .AddPolicy(Policies.Administration, p => p.RequireRole(Roles.Admin))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    public static Guid? UserId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirst(SubjectClaim)?.Value, out var id) ? id : null;
+}
+
+/// <summary>Signed tokens for local use and tests, with the Development key. Never used outside Development.</summary>
+public static class DevelopmentTokens
+{
+    public static SymmetricSecurityKey Key(string secret) => new(Encoding.UTF8.GetBytes(secret));
+
+    public static string Create(AuthOptions options, string subject, string role, DateTime now, TimeSpan lifetime) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = options.DevelopmentIssuer,
+            Audience = options.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + lifetime,
+            Claims = new Dictionary<string, object> { [AuthSetup.SubjectClaim] = subject, [AuthSetup.RoleClaim] = role },
+            SigningCredentials = new SigningCredentials(Key(options.DevelopmentSigningKey), SecurityAlgorithms.HmacSha256),
+        });
+}

@@ -1,0 +1,132 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ClinicApi.Infrastructure;
+
+/// <summary>The expected failures every feature returns, as RFC 9457 ProblemDetails.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string resource, Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+            detail: $"No {resource} with id {id} exists.");
+
+    public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail, extensions: extensions);
+
+    public static ProblemHttpResult Unprocessable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable request", detail: detail);
+
+    public static ProblemHttpResult PreconditionFailed() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition failed",
+            detail: "The resource has changed since it was read: GET it again and retry with its current ETag in If-Match.");
+
+    public static ProblemHttpResult PreconditionRequired() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "Precondition required",
+            detail: "This update needs an If-Match header carrying the ETag returned by the last GET of the resource.");
+
+    public static ProblemHttpResult BadRequest(string field, string message) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "One or more validation errors occurred.",
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+
+    public static IServiceCollection AddClinicProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= null;
+            context.ProblemDetails.Extensions["traceId"] = TraceIds.Current(context.HttpContext);
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Turns what escapes a handler into ProblemDetails. Malformed requests (broken JSON, wrong types, missing body,
+/// wrong content type, oversized body) are the client's fault: 4xx. A database that cannot be reached is 503.
+/// Anything else is a bug: 500 with a trace id and nothing internal (no message, type or stack trace).
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var context = httpContext;
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads a body.
+            context.Response.StatusCode = 499;
+            return true;
+        }
+
+        var problem = Describe(exception);
+        if (problem.Status >= 500)
+        {
+            logger.LogError(exception, "Unhandled {ExceptionType} answered {StatusCode}", exception.GetType().Name, problem.Status);
+        }
+        else
+        {
+            logger.LogInformation("Rejected a malformed request with {StatusCode}", problem.Status);
+        }
+
+        context.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Describe(Exception exception)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                var problem = new ProblemDetails
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode switch
+                    {
+                        StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                        _ => "Malformed request",
+                    },
+                    Detail = bad.StatusCode switch
+                    {
+                        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                        StatusCodes.Status413PayloadTooLarge => "The request body exceeds the allowed size.",
+                        _ => bad.InnerException is JsonException
+                            ? "The request body is not valid JSON for this operation, or a value has the wrong type."
+                            : "A route, query or header value could not be read, or the request body is missing.",
+                    },
+                };
+                if (bad.InnerException is JsonException { Path: { Length: > 0 } path })
+                {
+                    var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+                    problem.Extensions["errors"] = new Dictionary<string, string[]>
+                    {
+                        [field] = ["The value is missing, malformed or of the wrong type."],
+                    };
+                }
+
+                return problem;
+            case NpgsqlException { IsTransient: true } or TimeoutException:
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service unavailable",
+                    Detail = "The database is not reachable right now. Retry shortly; nothing was changed by this request unless it says so.",
+                };
+            default:
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status500InternalServerError,
+                    Title = "Internal server error",
+                    Detail = "An unexpected error occurred. Quote the trace id when reporting it.",
+                };
+        }
+    }
+}
