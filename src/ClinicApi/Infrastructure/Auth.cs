@@ -56,16 +56,14 @@ public static class AuthSetup
     {
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var useDevelopmentKey = environment.IsDevelopment() && string.IsNullOrEmpty(options.Authority);
-        if (!useDevelopmentKey && string.IsNullOrEmpty(options.Authority))
-        {
-            throw new InvalidOperationException("Auth:Authority must be set outside Development (the identity provider that issues clinic tokens).");
-        }
 
-        if (useDevelopmentKey && Encoding.UTF8.GetByteCount(options.DevelopmentSigningKey) < 32)
-        {
-            throw new InvalidOperationException("Auth:DevelopmentSigningKey must be at least 32 bytes.");
-        }
-
+        // Checked when the API starts, not here: `migrate` builds the app without starting it and needs no identity provider.
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => !string.IsNullOrEmpty(o.Authority) || environment.IsDevelopment(),
+                "Auth:Authority must be set outside Development (the identity provider that issues clinic tokens).")
+            .Validate(o => !useDevelopmentKey || Encoding.UTF8.GetByteCount(o.DevelopmentSigningKey) >= 32,
+                "Auth:DevelopmentSigningKey must be at least 32 bytes.")
+            .ValidateOnStart();
         services.AddSingleton(options);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -81,12 +79,12 @@ public static class AuthSetup
                 RequireExpirationTime = true,
                 ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
             };
-            if (useDevelopmentKey)
+            if (useDevelopmentKey && options.DevelopmentSigningKey.Length > 0)
             {
                 jwt.TokenValidationParameters.ValidIssuer = options.DevelopmentIssuer;
                 jwt.TokenValidationParameters.IssuerSigningKey = DevelopmentTokens.Key(options.DevelopmentSigningKey);
             }
-            else
+            else if (!string.IsNullOrEmpty(options.Authority))
             {
                 jwt.Authority = options.Authority;
                 jwt.Audience = options.Audience;

@@ -11,11 +11,15 @@ public static class LoggingSetup
     /// </summary>
     public static WebApplicationBuilder AddClinicLogging(this WebApplicationBuilder builder)
     {
-        var logger = new LoggerConfiguration()
+        var configuration = new LoggerConfiguration()
             .ReadFrom.Configuration(builder.Configuration)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new JsonFormatter(renderMessage: true))
-            .CreateLogger();
+            .Enrich.FromLogContext();
+        if (builder.Configuration.GetValue("Logging:WriteToConsole", defaultValue: true))
+        {
+            configuration.WriteTo.Console(new JsonFormatter(renderMessage: true));
+        }
+
+        var logger = configuration.CreateLogger();
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(logger, dispose: true);
         return builder;

@@ -6,6 +6,7 @@ namespace ClinicApi.Infrastructure;
 /// <summary>
 /// One log line per request: method, route template, status, elapsed time, trace id and user id.
 /// Never the path's values, the query string or a body: those carry health data (names, dates of birth).
+/// ASP.NET Core's own request logs (which include the query string) are filtered to Warning in appsettings.json.
 /// </summary>
 public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
 {
@@ -37,5 +38,5 @@ public sealed class RequestLoggingMiddleware(RequestDelegate next, ILogger<Reque
         }
     }
 
-    private static string Template(RoutePattern pattern) => "/" + (pattern.RawText ?? string.Empty).TrimStart('/');
+    private static string Template(RoutePattern pattern) => "/" + (pattern.RawText ?? string.Empty).Trim('/');
 }

@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using ClinicApi.Data;
+using ClinicApi.Features.Patients;
+using ClinicApi.Infrastructure;
+using ClinicApi.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ClinicApi.IntegrationTests.Platform;
+
+public sealed class MigrationsOnSqlite() : MigrationsTests(new SqliteDatabases());
+
+public sealed class MigrationsOnPostgres(PostgresServer server) : MigrationsTests(new PostgresDatabases(server));
+
+/// <summary>
+/// The migrations are hand-written (no EF design package here), so these tests are what keeps them honest:
+/// the schema they build must equal the schema the EF model describes, on each provider.
+/// </summary>
+public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
+{
+    private const string FirstMigration = "20261121120000_Patients";
+    private readonly List<string> _databases = [];
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await databases.DropAsync(database);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<string> EmptyDatabaseAsync()
+    {
+        var database = await databases.CreateEmptyAsync();
+        _databases.Add(database);
+        return database;
+    }
+
+    [Fact]
+    public async Task Migrations_build_exactly_the_schema_of_the_current_model()
+    {
+        var migrated = await EmptyDatabaseAsync();
+        await using (var db = databases.CreateContext(migrated))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var fromModel = await EmptyDatabaseAsync();
+        await using (var db = databases.CreateContext(fromModel))
+        {
+            await db.Database.EnsureCreatedAsync();
+        }
+
+        var expected = await SchemaAsync(fromModel);
+        var actual = await SchemaAsync(migrated);
+        var missing = expected.Except(actual).ToList();
+        var extra = actual.Except(expected).ToList();
+        Assert.True(missing.Count == 0 && extra.Count == 0,
+            "The EF model changed without a matching migration (add one under src/ClinicApi/Data/Migrations).\n" +
+            $"In the model but not built by the migrations:\n  {string.Join("\n  ", missing)}\n" +
+            $"Built by the migrations but not in the model:\n  {string.Join("\n  ", extra)}");
+    }
+
+    [Fact]
+    public async Task Every_migration_is_known_in_order_and_none_is_pending_after_migrate()
+    {
+        var database = await EmptyDatabaseAsync();
+        await using var db = databases.CreateContext(database);
+        var all = db.Database.GetMigrations().ToList();
+        Assert.Equal(all.Order(StringComparer.Ordinal), all);
+        Assert.Equal(FirstMigration, all[0]);
+
+        await db.Database.MigrateAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(all, await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task An_existing_database_upgrades_in_place_without_losing_data()
+    {
+        var database = await EmptyDatabaseAsync();
+        Guid id;
+        await using (var db = databases.CreateContext(database))
+        {
+            await db.GetService<IMigrator>().MigrateAsync(FirstMigration);
+            Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
+            var patient = new Patient { MedicalRecordNumber = "OLD-1", GivenName = "", FamilyName = "", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            patient.Rename("Early", "Adopter");
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            id = patient.Id;
+        }
+
+        // The API upgrades the database at start and still serves the patient stored before the upgrade.
+        await using var factory = new ClinicApiFactory(databases.Provider, database);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", DevelopmentTokens.Create(
+            (AuthOptions)factory.Services.GetService(typeof(AuthOptions))!, Guid.CreateVersion7().ToString(), Roles.FrontDesk, DateTime.UtcNow, TimeSpan.FromHours(1)));
+        var response = await client.GetAsync($"/patients/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Adopter", await response.Content.ReadAsStringAsync());
+        await using var after = databases.CreateContext(database);
+        Assert.Empty(await after.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_everything_and_start_up_migration_can_be_turned_off()
+    {
+        var database = await EmptyDatabaseAsync();
+
+        // With MigrateOnStartup=false the API starts but leaves the schema alone.
+        await using (var factory = new ClinicApiFactory(databases.Provider, database))
+        {
+            factory.Settings["Database:MigrateOnStartup"] = "false";
+            Assert.Equal(HttpStatusCode.OK, (await factory.CreateClient().GetAsync("/health/live")).StatusCode);
+            await using var db = databases.CreateContext(database);
+            Assert.Equal(db.Database.GetMigrations().Count(), (await db.Database.GetPendingMigrationsAsync()).Count());
+        }
+
+        var api = Path.Combine(AppContext.BaseDirectory, "ClinicApi.dll");
+        var start = new ProcessStartInfo("dotnet", [api, "migrate"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Provider"] = databases.Provider.ToString();
+        start.Environment[databases.Provider == DatabaseProvider.Sqlite ? "Database__SqlitePath" : "Database__ConnectionString"] = database;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, output);
+        await using var migrated = databases.CreateContext(database);
+        Assert.Empty(await migrated.Database.GetPendingMigrationsAsync());
+    }
+
+    /// <summary>Tables, columns (type, nullability, default), indexes and constraints, as comparable lines.</summary>
+    private async Task<SortedSet<string>> SchemaAsync(string database)
+    {
+        await using var db = databases.CreateContext(database);
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var queries = databases.Provider == DatabaseProvider.Sqlite
+            ? new[]
+            {
+                """
+                SELECT m.name || '.' || p.name || ' ' || p.type || ' notnull=' || p."notnull" || ' default=' || ifnull(p.dflt_value, '') || ' pk=' || p.pk
+                FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\_\_EF%' ESCAPE '\'
+                """,
+                """
+                SELECT m.name || ' index ' || il.name || ' unique=' || il."unique" || ' (' ||
+                       (SELECT group_concat(name, ',') FROM (SELECT ii.name FROM pragma_index_info(il.name) ii ORDER BY ii.seqno)) || ')'
+                FROM sqlite_master m JOIN pragma_index_list(m.name) il
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\_\_EF%' ESCAPE '\'
+                """,
+                """
+                SELECT m.name || ' fk ' || f."from" || ' -> ' || f."table" || '.' || f."to" || ' on delete ' || f.on_delete
+                FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+                WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\_\_EF%' ESCAPE '\'
+                """,
+            }
+            : new[]
+            {
+                """
+                SELECT table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
+                       || ' nullable=' || is_nullable || ' default=' || coalesce(column_default, '')
+                FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '\_\_EF%'
+                """,
+                "SELECT tablename || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE '\\_\\_EF%'",
+                """
+                SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+                FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text NOT LIKE '%\_\_EF%'
+                """,
+            };
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var sql in queries)
+        {
+            await using DbCommand command = connection.CreateCommand();
+            command.CommandText = sql;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                lines.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.NotEmpty(lines);
+        return lines;
+    }
+}
