@@ -1,7 +1,10 @@
 using ClinicApi.Data;
+using ClinicApi.Features.Arms;
 using ClinicApi.Features.Auth;
+using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Health;
 using ClinicApi.Features.Patients;
+using ClinicApi.Features.Screening;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 
@@ -46,6 +49,9 @@ public static class ClinicApiSetup
             .AddEndpointFilterFactory(ValidationFilter.Create);
         api.MapPatients();
         api.MapTherapists();
+        api.MapArms();
+        api.MapEpisodes();
+        api.MapScreening();
         return app;
     }
 }

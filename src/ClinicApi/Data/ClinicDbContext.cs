@@ -1,4 +1,7 @@
+using ClinicApi.Features.Arms;
+using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Patients;
+using ClinicApi.Features.Screening;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +15,12 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<Therapist> Therapists => Set<Therapist>();
 
     public DbSet<TherapistCompetency> TherapistCompetencies => Set<TherapistCompetency>();
+
+    public DbSet<TreatmentArm> Arms => Set<TreatmentArm>();
+
+    public DbSet<Episode> Episodes => Set<Episode>();
+
+    public DbSet<Measurement> Measurements => Set<Measurement>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

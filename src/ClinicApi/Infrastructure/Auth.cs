@@ -22,7 +22,10 @@ public static class Policies
     /// <summary>Identified patient records: front desk, therapists, admin. Managers see aggregates only.</summary>
     public const string PatientRecords = "patient-records";
 
-    /// <summary>The staff directory (therapists and their competencies): every role.</summary>
+    /// <summary>Clinical decisions and clinical data (enrolment, screening): therapists and admin.</summary>
+    public const string Clinical = "clinical";
+
+    /// <summary>The staff directory (therapists and their competencies) and the arm catalogue: every role.</summary>
     public const string StaffDirectory = "staff-directory";
 
     /// <summary>Clinic configuration: admin only.</summary>
@@ -94,6 +97,7 @@ public static class AuthSetup
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.PatientRecords, p => p.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Admin))
+            .AddPolicy(Policies.Clinical, p => p.RequireRole(Roles.Therapist, Roles.Admin))
             .AddPolicy(Policies.StaffDirectory, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Administration, p => p.RequireRole(Roles.Admin))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
