@@ -5,6 +5,7 @@ using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Health;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Screening;
+using ClinicApi.Features.Studies;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 
@@ -52,6 +53,7 @@ public static class ClinicApiSetup
         api.MapArms();
         api.MapEpisodes();
         api.MapScreening();
+        api.MapStudies();
         return app;
     }
 }

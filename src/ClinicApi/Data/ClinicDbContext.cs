@@ -2,6 +2,7 @@ using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Screening;
+using ClinicApi.Features.Studies;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,10 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<Episode> Episodes => Set<Episode>();
 
     public DbSet<Measurement> Measurements => Set<Measurement>();
+
+    public DbSet<Study> Studies => Set<Study>();
+
+    public DbSet<Allocation> Allocations => Set<Allocation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
