@@ -2,6 +2,7 @@ using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Auth;
 using ClinicApi.Features.Episodes;
+using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Health;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Screening;
@@ -20,6 +21,7 @@ public static class ClinicApiSetup
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(EvidenceCatalogue.LoadEmbedded());
         services.AddClinicOptions();
         services.AddClinicDatabase(builder.Configuration, builder.Environment);
         services.AddClinicJson();
@@ -54,6 +56,7 @@ public static class ClinicApiSetup
         api.MapEpisodes();
         api.MapScreening();
         api.MapStudies();
+        api.MapEvidence();
         return app;
     }
 }

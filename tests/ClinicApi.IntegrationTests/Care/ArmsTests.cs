@@ -49,6 +49,51 @@ public abstract class ArmsTests(ITestDatabases databases) : ApiTest(databases)
     }
 
     [Fact]
+    public async Task The_seeded_rows_match_the_arm_catalogue_in_code()
+    {
+        var arms = (await ReadAsync<List<ArmResponse>>(await Client(Roles.Admin).GetAsync("/arms"))).ToDictionary(a => a.Id);
+        foreach (var entry in ArmCatalogue.Entries)
+        {
+            var arm = arms[entry.Id];
+            Assert.Equal((entry.Code, entry.Name, entry.Description), (arm.Code, arm.Name, arm.Description));
+            Assert.Equal(entry.Kinds, arm.Protocol.SessionKinds.Select(k => k.Kind));
+            Assert.Equal(entry.EvidenceIds, arm.EvidenceIds);
+            Assert.Equal((entry.MinAge, entry.MaxAge), (arm.EvidenceMinAge, arm.EvidenceMaxAge));
+        }
+    }
+
+    [Fact]
+    public async Task Evidence_ids_of_an_arm_must_be_in_the_catalogue_which_every_role_can_read()
+    {
+        var unknown = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/arms", new
+        {
+            code = "clinic-evidence", name = "x", sessionsPerWeek = 2, weeks = 6, sessionKinds = new[] { "physiotherapy" },
+            evidenceIds = new[] { "fleckenstein2022-press-multimodal-success" },
+        });
+        Assert.Contains("evidenceIds[0]", await AssertValidationProblemAsync(unknown));
+        var known = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/arms", new
+        {
+            code = "clinic-evidence", name = "x", sessionsPerWeek = 2, weeks = 6, sessionKinds = new[] { "physiotherapy" },
+            evidenceIds = new[] { "ho2022-cbt-pain-post" },
+        });
+        Assert.Equal(HttpStatusCode.Created, known.StatusCode);
+
+        foreach (var role in Roles.All)
+        {
+            var entry = await Client(role).GetAsync("/evidence/bemani2023-cbt-pain-week22");
+            Assert.Equal(HttpStatusCode.OK, entry.StatusCode);
+            var body = System.Text.Json.JsonDocument.Parse(await entry.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal("effect", body.GetProperty("kind").GetString());
+            Assert.Equal("10.1186/s42358-023-00329-9", body.GetProperty("source").GetProperty("doi").GetString());
+            Assert.Equal(2.20, body.GetProperty("entry").GetProperty("estimate").GetDouble());
+        }
+
+        await AssertProblemAsync(await Client(Roles.Therapist).GetAsync("/evidence/no-such-entry"), HttpStatusCode.NotFound);
+        var all = await Client(Roles.Manager).GetStringAsync("/evidence");
+        Assert.Contains("ho2022-bt-pain-mid", all);
+    }
+
+    [Fact]
     public async Task Admin_adds_a_clinic_arm_others_may_not_and_bad_protocols_are_400()
     {
         var created = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/arms", ClinicArm("clinic-hydro"));

@@ -1,4 +1,5 @@
 using ClinicApi.Data;
+using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using FluentValidation;
@@ -45,7 +46,7 @@ public sealed record ArmDetails(
 {
     public sealed class Validator : AbstractValidator<ArmDetails>
     {
-        public Validator()
+        public Validator(EvidenceCatalogue evidence)
         {
             RuleFor(a => a.Code).NotEmpty().MaximumLength(60).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
                 .WithMessage("code must be kebab-case: lower-case letters and digits separated by '-'.");
@@ -58,8 +59,8 @@ public sealed record ArmDetails(
             RuleForEach(a => a.SessionKinds).IsInEnum();
             RuleFor(a => a.EvidenceIds).NotNull().WithMessage("evidenceIds is required (an empty list is allowed).")
                 .Must(e => e is null || e.Count <= 20);
-            RuleForEach(a => a.EvidenceIds).NotEmpty().MaximumLength(80).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
-                .WithMessage("evidence ids are kebab-case catalogue ids.");
+            RuleForEach(a => a.EvidenceIds).Must(evidence.IsComparable)
+                .WithMessage("'{PropertyValue}' is not an effect or trajectory of the evidence catalogue (GET /evidence).");
             RuleFor(a => a.EvidenceMinAge).InclusiveBetween(0, 120);
             RuleFor(a => a.EvidenceMaxAge).InclusiveBetween(0, 120)
                 .GreaterThanOrEqualTo(a => a.EvidenceMinAge ?? 0).When(a => a.EvidenceMaxAge is not null);
