@@ -5,6 +5,7 @@ using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Health;
 using ClinicApi.Features.Patients;
+using ClinicApi.Features.Scheduling;
 using ClinicApi.Features.Screening;
 using ClinicApi.Features.Studies;
 using ClinicApi.Features.Therapists;
@@ -57,6 +58,7 @@ public static class ClinicApiSetup
         api.MapScreening();
         api.MapStudies();
         api.MapEvidence();
+        api.MapScheduling();
         return app;
     }
 }

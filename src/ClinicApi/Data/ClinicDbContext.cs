@@ -1,6 +1,7 @@
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Patients;
+using ClinicApi.Features.Scheduling;
 using ClinicApi.Features.Screening;
 using ClinicApi.Features.Studies;
 using ClinicApi.Features.Therapists;
@@ -26,6 +27,14 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<Study> Studies => Set<Study>();
 
     public DbSet<Allocation> Allocations => Set<Allocation>();
+
+    public DbSet<WorkingHours> WorkingHours => Set<WorkingHours>();
+
+    public DbSet<TimeOff> TimeOff => Set<TimeOff>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -10,12 +10,22 @@ public static class DbErrors
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;
     private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintTrigger = 1811;
 
     public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint &&
                                   sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
+        _ => false,
+    };
+
+    /// <summary>The database refused overlapping sessions (an exclusion constraint or the SQLite trigger).</summary>
+    public static bool IsOverlapViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.ExclusionViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && sqlite.SqliteExtendedErrorCode == SqliteConstraintTrigger &&
+                                  sqlite.Message.Contains(Migrations.SchedulingGuarantees.SqliteMessage, StringComparison.Ordinal),
         _ => false,
     };
 }

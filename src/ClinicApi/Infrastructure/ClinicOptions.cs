@@ -18,6 +18,30 @@ public sealed class ClinicClock(TimeProvider time, TimeZoneInfo zone)
 
     /// <summary>Today's date on the clinic's wall calendar.</summary>
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
+
+    /// <summary>The clinic's wall-clock time of a UTC instant.</summary>
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    /// <summary>
+    /// The UTC instant of a local date and time. Null when that time does not exist locally (skipped by a
+    /// daylight-saving change); an ambiguous time (repeated when clocks go back) is read as the first of the two.
+    /// </summary>
+    public DateTime? ToUtc(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        if (Zone.IsInvalidTime(local))
+        {
+            return null;
+        }
+
+        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
+        return DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+    }
+
+    /// <summary>The UTC bounds of a range of local days, end exclusive.</summary>
+    public (DateTime From, DateTime To) UtcRange(DateOnly fromDay, DateOnly toDayInclusive) =>
+        (ToUtc(fromDay, TimeOnly.MinValue) ?? ToUtc(fromDay, new TimeOnly(1, 0))!.Value,
+         ToUtc(toDayInclusive.AddDays(1), TimeOnly.MinValue) ?? ToUtc(toDayInclusive.AddDays(1), new TimeOnly(1, 0))!.Value);
 }
 
 public static class ClinicOptionsSetup

@@ -26,7 +26,10 @@ public static class ETags
     /// Compares If-Match with the resource's current ETag (strong comparison). <c>*</c> is refused like a
     /// missing header: it would let a client overwrite a change it never saw.
     /// </summary>
-    public static Precondition Check(HttpRequest request, IVersioned resource)
+    public static Precondition Check(HttpRequest request, IVersioned resource) => Check(request, For(resource));
+
+    /// <summary>The same check against an ETag computed from content (for resources without a version row).</summary>
+    public static Precondition Check(HttpRequest request, string currentETag)
     {
         var header = request.Headers.IfMatch;
         if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Count == 0 ||
@@ -35,7 +38,7 @@ public static class ETags
             return Precondition.Missing;
         }
 
-        var current = new EntityTagHeaderValue(For(resource));
+        var current = new EntityTagHeaderValue(currentETag);
         return tags.Any(t => t.Compare(current, useStrongComparison: true)) ? Precondition.Satisfied : Precondition.Stale;
     }
 }

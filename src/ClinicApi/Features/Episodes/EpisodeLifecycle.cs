@@ -1,4 +1,5 @@
 using ClinicApi.Data;
+using ClinicApi.Features.Scheduling;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,8 +19,9 @@ public static class GetEpisode
             return Problems.NotFound("episode", id);
         }
 
+        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, [id], ct);
         ETags.Set(response, found.Episode);
-        return TypedResults.Ok(EpisodeResponse.From(found.Episode, found.Arm, 0));
+        return TypedResults.Ok(EpisodeResponse.From(found.Episode, found.Arm, attended.GetValueOrDefault(id)));
     }
 }
 
@@ -39,7 +41,8 @@ public static class ListPatientEpisodes
             .Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => new { Episode = e, Arm = a })
             .OrderByDescending(x => x.Episode.StartDate).ThenByDescending(x => x.Episode.Id)
             .Take(Max).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(x => EpisodeResponse.From(x.Episode, x.Arm, 0)).ToList());
+        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, rows.Select(x => x.Episode.Id).ToList(), ct);
+        return TypedResults.Ok(rows.Select(x => EpisodeResponse.From(x.Episode, x.Arm, attended.GetValueOrDefault(x.Episode.Id))).ToList());
     }
 }
 
@@ -116,8 +119,9 @@ public static class EndEpisode
 
         logger.LogInformation("Episode {EpisodeId} is now {Status}", episode.Id, episode.Status);
         var arm = await db.Arms.AsNoTracking().FirstAsync(a => a.Id == episode.ArmId, ct);
+        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, [episode.Id], ct);
         ETags.Set(http.Response, episode);
-        return TypedResults.Ok(EpisodeResponse.From(episode, arm, 0));
+        return TypedResults.Ok(EpisodeResponse.From(episode, arm, attended.GetValueOrDefault(episode.Id)));
     }
 
     public static async Task<Results<Created<EpisodeResponse>, ProblemHttpResult>> ChangeArmAsync(

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ClinicApi.Data.Migrations;
+
+/// <summary>
+/// Working hours, time off, sessions and idempotency records; and the database's own guarantee against double
+/// booking, which the EF model cannot express: PostgreSQL exclusion constraints, SQLite triggers
+/// (listed in <see cref="SchedulingGuarantees"/>).
+/// </summary>
+[DbContext(typeof(ClinicDbContext))]
+[Migration("20261121150000_Scheduling")]
+public sealed class Scheduling : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "working_hours",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                therapist_id = table.Column<Guid>(nullable: false),
+                weekday = table.Column<int>(nullable: false),
+                starts_at = table.Column<TimeOnly>(nullable: false),
+                ends_at = table.Column<TimeOnly>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_working_hours", x => x.id);
+                table.ForeignKey("fk_working_hours_therapists_therapist_id", x => x.therapist_id, "therapists", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_working_hours_therapist_id_weekday", "working_hours", ["therapist_id", "weekday"]);
+
+        migrationBuilder.CreateTable(
+            name: "time_off",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                therapist_id = table.Column<Guid>(nullable: false),
+                starts_at = table.Column<DateTime>(nullable: false),
+                ends_at = table.Column<DateTime>(nullable: false),
+                reason = table.Column<string>(maxLength: 200, nullable: false),
+                created_at = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_time_off", x => x.id);
+                table.ForeignKey("fk_time_off_therapists_therapist_id", x => x.therapist_id, "therapists", "id", onDelete: ReferentialAction.Cascade);
+            });
+        migrationBuilder.CreateIndex("ix_time_off_therapist_id_starts_at", "time_off", ["therapist_id", "starts_at"]);
+
+        migrationBuilder.CreateTable(
+            name: "sessions",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                patient_id = table.Column<Guid>(nullable: false),
+                therapist_id = table.Column<Guid>(nullable: false),
+                episode_id = table.Column<Guid>(nullable: false),
+                kind = table.Column<string>(maxLength: 40, nullable: false),
+                starts_at = table.Column<DateTime>(nullable: false),
+                ends_at = table.Column<DateTime>(nullable: false),
+                duration_minutes = table.Column<int>(nullable: false),
+                status = table.Column<string>(maxLength: 16, nullable: false),
+                cancelled_by = table.Column<string>(maxLength: 16, nullable: true),
+                cancellation_reason = table.Column<string>(maxLength: 500, nullable: true),
+                cancelled_at = table.Column<DateTime>(nullable: true),
+                late_cancellation = table.Column<bool>(nullable: false),
+                series_id = table.Column<Guid>(nullable: true),
+                created_at = table.Column<DateTime>(nullable: false),
+                updated_at = table.Column<DateTime>(nullable: false),
+                version = table.Column<int>(nullable: false),
+            },
+            constraints: table =>
+            {
+                table.PrimaryKey("pk_sessions", x => x.id);
+                table.ForeignKey("fk_sessions_patients_patient_id", x => x.patient_id, "patients", "id", onDelete: ReferentialAction.Restrict);
+                table.ForeignKey("fk_sessions_therapists_therapist_id", x => x.therapist_id, "therapists", "id", onDelete: ReferentialAction.Restrict);
+                table.ForeignKey("fk_sessions_episodes_episode_id", x => x.episode_id, "episodes", "id", onDelete: ReferentialAction.Restrict);
+            });
+        migrationBuilder.CreateIndex("ix_sessions_therapist_id_starts_at", "sessions", ["therapist_id", "starts_at"]);
+        migrationBuilder.CreateIndex("ix_sessions_patient_id_starts_at", "sessions", ["patient_id", "starts_at"]);
+        migrationBuilder.CreateIndex("ix_sessions_episode_id_status", "sessions", ["episode_id", "status"]);
+        migrationBuilder.CreateIndex("ix_sessions_starts_at", "sessions", "starts_at");
+
+        migrationBuilder.CreateTable(
+            name: "idempotency_records",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                operation = table.Column<string>(maxLength: 60, nullable: false),
+                user_id = table.Column<string>(maxLength: 100, nullable: false),
+                key = table.Column<string>(maxLength: 200, nullable: false),
+                request_hash = table.Column<string>(maxLength: 64, nullable: false),
+                status_code = table.Column<int>(nullable: false),
+                location = table.Column<string>(maxLength: 300, nullable: true),
+                response_body = table.Column<string>(nullable: false),
+                created_at = table.Column<DateTime>(nullable: false),
+            },
+            constraints: table => table.PrimaryKey("pk_idempotency_records", x => x.id));
+        migrationBuilder.CreateIndex("ix_idempotency_records_operation_user_id_key", "idempotency_records", ["operation", "user_id", "key"], unique: true);
+        migrationBuilder.CreateIndex("ix_idempotency_records_created_at", "idempotency_records", "created_at");
+
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS btree_gist;");
+            foreach (var (name, column) in new[] { (SchedulingGuarantees.TherapistOverlap, "therapist_id"), (SchedulingGuarantees.PatientOverlap, "patient_id") })
+            {
+                migrationBuilder.Sql(
+                    $"ALTER TABLE sessions ADD CONSTRAINT {name} EXCLUDE USING gist " +
+                    $"({column} WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (status <> 'Cancelled');");
+            }
+        }
+        else
+        {
+            const string Overlaps =
+                "s.status <> 'Cancelled' AND (s.therapist_id = NEW.therapist_id OR s.patient_id = NEW.patient_id) " +
+                "AND s.starts_at < NEW.ends_at AND NEW.starts_at < s.ends_at";
+            migrationBuilder.Sql(
+                $"CREATE TRIGGER {SchedulingGuarantees.SqliteInsertTrigger} BEFORE INSERT ON sessions " +
+                $"WHEN NEW.status <> 'Cancelled' AND EXISTS (SELECT 1 FROM sessions s WHERE {Overlaps}) " +
+                $"BEGIN SELECT RAISE(ABORT, '{SchedulingGuarantees.SqliteMessage}'); END;");
+            migrationBuilder.Sql(
+                $"CREATE TRIGGER {SchedulingGuarantees.SqliteUpdateTrigger} BEFORE UPDATE OF starts_at, ends_at, status ON sessions " +
+                $"WHEN NEW.status <> 'Cancelled' AND EXISTS (SELECT 1 FROM sessions s WHERE s.id <> NEW.id AND {Overlaps}) " +
+                $"BEGIN SELECT RAISE(ABORT, '{SchedulingGuarantees.SqliteMessage}'); END;");
+        }
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable(name: "idempotency_records");
+        migrationBuilder.DropTable(name: "sessions");
+        migrationBuilder.DropTable(name: "time_off");
+        migrationBuilder.DropTable(name: "working_hours");
+    }
+}
+
+/// <summary>Names of the database objects that guarantee no double booking (not part of the EF model).</summary>
+public static class SchedulingGuarantees
+{
+    public const string TherapistOverlap = "ex_sessions_therapist_overlap";
+    public const string PatientOverlap = "ex_sessions_patient_overlap";
+    public const string SqliteInsertTrigger = "tr_sessions_no_overlap_insert";
+    public const string SqliteUpdateTrigger = "tr_sessions_no_overlap_update";
+    public const string SqliteMessage = "session_overlap";
+}
