@@ -4,6 +4,7 @@ using ClinicApi.Features.Auth;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Health;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Scheduling;
 using ClinicApi.Features.Screening;
@@ -24,6 +25,7 @@ public static class ClinicApiSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(EvidenceCatalogue.LoadEmbedded());
         services.AddClinicOptions();
+        services.AddClinicOutcomes();
         services.AddClinicDatabase(builder.Configuration, builder.Environment);
         services.AddClinicJson();
         services.AddClinicProblemDetails();
@@ -59,6 +61,7 @@ public static class ClinicApiSetup
         api.MapStudies();
         api.MapEvidence();
         api.MapScheduling();
+        api.MapMeasurements();
         return app;
     }
 }

@@ -1,8 +1,8 @@
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Scheduling;
-using ClinicApi.Features.Screening;
 using ClinicApi.Features.Studies;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
@@ -35,6 +35,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     public DbSet<Session> Sessions => Set<Session>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using System.Buffers.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Infrastructure;
 

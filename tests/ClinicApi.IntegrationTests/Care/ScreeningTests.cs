@@ -36,7 +36,7 @@ public abstract class ScreeningTests(ITestDatabases databases) : ApiTest(databas
 
         await using var db = Db();
         var stored = db.Measurements.Where(m => m.PatientId == patient.Id).OrderBy(m => m.TakenAt).ToList();
-        Assert.Equal([InstrumentCodes.StartBack, InstrumentCodes.StartBack], stored.Select(m => m.Instrument));
+        Assert.Equal([Instruments.StartBackCode, Instruments.StartBackCode], stored.Select(m => m.Instrument));
         Assert.Equal([3.0, 5.0], stored.Select(m => m.Score));
         Assert.Equal("0,1,0,0,1,1,1,0,3", stored[1].Items);
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using ClinicApi.Data;
 using ClinicApi.Data.Migrations;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
@@ -142,6 +143,36 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
         Assert.Contains("Adopter", await response.Content.ReadAsStringAsync());
         await using var after = databases.CreateContext(database);
         Assert.Empty(await after.Database.GetPendingMigrationsAsync());
+    }
+
+    [Fact]
+    public async Task Screenings_stored_before_measurement_versions_become_current_first_versions()
+    {
+        var database = await EmptyDatabaseAsync();
+        var patientId = Guid.CreateVersion7();
+        var measurementId = Guid.CreateVersion7();
+        await using (var db = databases.CreateContext(database))
+        {
+            await db.GetService<IMigrator>().MigrateAsync("20261121150000_Scheduling");
+            var patient = new Patient { Id = patientId, MedicalRecordNumber = "OLD-2", GivenName = "", FamilyName = "", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+            patient.Rename("Early", "Screened");
+            db.Patients.Add(patient);
+            await db.SaveChangesAsync();
+            // The measurements table as it was then: no version columns yet, so plain SQL.
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO measurements (id, patient_id, instrument, taken_at, recorded_by, score, subscore, items, interpretation, created_at) " +
+                "VALUES ({0}, {1}, 'start-back', {2}, 'someone', 4, 4, '0,0,0,0,1,1,1,0,4', 'high', {2})",
+                measurementId, patientId, DateTime.UtcNow.AddDays(-1));
+        }
+
+        await using (var db = databases.CreateContext(database))
+        {
+            await db.Database.MigrateAsync();
+            var stored = await db.Measurements.SingleAsync();
+            Assert.Equal((measurementId, 1, MeasurementStatus.Final, false, (Guid?)null, 4.0),
+                (stored.Id, stored.Version, stored.Status, stored.Superseded, stored.RootId, stored.Score));
+            Assert.Single(await db.Measurements.AsQueryable().Current().ToListAsync());
+        }
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
-using ClinicApi.Features.Screening;
 using ClinicApi.Features.Therapists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -65,5 +65,34 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
         builder.HasOne<Episode>().WithMany().HasForeignKey(m => m.EpisodeId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(m => new { m.PatientId, m.Instrument, m.TakenAt });
         builder.HasIndex(m => m.EpisodeId);
+
+        // Versions: added to a table that already held screenings, so the new columns carry defaults that
+        // describe those rows (first and only version, as recorded, current).
+        builder.Ignore(m => m.MeasurementId);
+        builder.Property(m => m.Version).HasDefaultValue(1);
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(20).HasDefaultValue(MeasurementStatus.Final);
+        builder.Property(m => m.Superseded).HasDefaultValue(false);
+        builder.Property(m => m.Reason).HasMaxLength(500);
+        // Two corrections of the same version race for the same next version number: the database keeps one.
+        builder.HasIndex(m => new { m.RootId, m.Version }).IsUnique();
+        builder.HasIndex(m => new { m.Instrument, m.EpisodeId });
+    }
+}
+
+internal sealed class AdverseEventConfiguration : IEntityTypeConfiguration<AdverseEvent>
+{
+    public void Configure(EntityTypeBuilder<AdverseEvent> builder)
+    {
+        builder.ToTable("adverse_events");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.Severity).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Relatedness).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Code).HasConversion<string>().HasMaxLength(40);
+        builder.Property(a => a.Description).HasMaxLength(200);
+        builder.Property(a => a.RecordedBy).HasMaxLength(100);
+        builder.HasOne<Patient>().WithMany().HasForeignKey(a => a.PatientId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Episode>().WithMany().HasForeignKey(a => a.EpisodeId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(a => new { a.EpisodeId, a.OccurredOn });
     }
 }

@@ -1,5 +1,6 @@
 using ClinicApi.Data;
 using ClinicApi.Features.Arms;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;
@@ -79,7 +80,7 @@ public static class ScreenPatient
         {
             PatientId = id,
             EpisodeId = request.EpisodeId,
-            Instrument = InstrumentCodes.StartBack,
+            Instrument = Instruments.StartBackCode,
             TakenAt = request.TakenAt?.ToUniversalTime() ?? clock.UtcNow,
             RecordedBy = http.User.FindFirst(AuthSetup.SubjectClaim)?.Value ?? "unknown",
             Score = result.Total,
@@ -107,8 +108,8 @@ public static class ListScreenings
             return Problems.NotFound("patient", id);
         }
 
-        var rows = await db.Measurements.AsNoTracking()
-            .Where(m => m.PatientId == id && m.Instrument == InstrumentCodes.StartBack)
+        var rows = await db.Measurements.AsNoTracking().Current()
+            .Where(m => m.PatientId == id && m.Instrument == Instruments.StartBackCode)
             .OrderByDescending(m => m.TakenAt).ThenByDescending(m => m.Id).Take(Max).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(ScreeningResponse.From).ToList());
     }

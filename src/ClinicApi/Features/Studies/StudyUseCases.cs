@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using ClinicApi.Data;
 using ClinicApi.Features.Episodes;
+using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
-using ClinicApi.Features.Screening;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;
@@ -224,8 +224,8 @@ public static class EnrolInStudy
             return refusal;
         }
 
-        var screening = await db.Measurements.AsNoTracking()
-            .Where(m => m.PatientId == patientId && m.Instrument == InstrumentCodes.StartBack)
+        var screening = await db.Measurements.AsNoTracking().Current()
+            .Where(m => m.PatientId == patientId && m.Instrument == Instruments.StartBackCode)
             .OrderByDescending(m => m.TakenAt).FirstOrDefaultAsync(ct);
         if (screening is null)
         {

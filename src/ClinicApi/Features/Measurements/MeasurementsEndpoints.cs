@@ -1,0 +1,78 @@
+using ClinicApi.Infrastructure;
+using ClinicApi.Outcomes;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ClinicApi.Features.Measurements;
+
+/// <summary>An instrument as the catalogue shows it, with the minimal important change in force and where it comes from.</summary>
+public sealed record InstrumentResponse(
+    string Code, string Name, string Domain, double Min, double Max, bool LowerIsBetter, string? Loinc, string LoincNote,
+    int ItemCount, int ItemMin, int ItemMax, int MaxSkippedItems, IReadOnlyList<int> ReversedItems, string ScoringRule,
+    MinimalImportantChange? MinimalImportantChange, string? MinimalImportantChangeEvidenceId, string Source)
+{
+    public static InstrumentResponse From(Instrument i, OutcomeSettings settings)
+    {
+        var threshold = settings.Threshold(i.Code);
+        return new(i.Code, i.Name, i.Domain, i.Min, i.Max, i.LowerIsBetter, i.Loinc, i.LoincNote, i.ItemCount, i.ItemMin, i.ItemMax,
+            i.MaxSkippedItems, i.ReversedItems, i.RuleDescription, threshold?.Mic, threshold?.EvidenceId, i.Source);
+    }
+}
+
+public static class InstrumentCatalogue
+{
+    public static Ok<List<InstrumentResponse>> List(OutcomeSettings settings) =>
+        TypedResults.Ok(Instruments.All.Select(i => InstrumentResponse.From(i, settings)).ToList());
+
+    public static Results<Ok<InstrumentResponse>, ProblemHttpResult> Get(string code, OutcomeSettings settings) =>
+        Instruments.Find(code) is { } instrument
+            ? TypedResults.Ok(InstrumentResponse.From(instrument, settings))
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No instrument with code '{code}' exists.");
+}
+
+public static class MeasurementsEndpoints
+{
+    public static IServiceCollection AddClinicOutcomes(this IServiceCollection services)
+    {
+        services.AddOptions<OutcomesOptions>().BindConfiguration(OutcomesOptions.Section);
+        services.AddSingleton<OutcomeSettings>();
+        return services;
+    }
+
+    public static void MapMeasurements(this IEndpointRouteBuilder api)
+    {
+        var catalogue = api.MapGroup("/instruments").WithTags("Measurements").RequireAuthorization(Policies.StaffDirectory);
+        catalogue.MapGet("", InstrumentCatalogue.List).WithName("ListInstruments")
+            .WithSummary("Outcome instruments: range, direction, scoring rule, minimal important change with its source, LOINC where confirmed");
+        catalogue.MapGet("/{code}", InstrumentCatalogue.Get).WithName("GetInstrument")
+            .WithSummary("One outcome instrument").ProducesProblem(StatusCodes.Status404NotFound);
+
+        var clinical = api.MapGroup("").WithTags("Measurements").RequireAuthorization(Policies.Clinical);
+        clinical.MapPost("/patients/{id:guid}/measurements", RecordMeasurement.HandleAsync).WithName("RecordMeasurement")
+            .WithSummary("Record a measurement: a total, or item answers the API scores; its timepoint is derived")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        clinical.MapGet("/patients/{id:guid}/measurements", ListMeasurements.HandleAsync).WithName("ListPatientMeasurements")
+            .WithSummary("A patient's current measurements in time order, with weeks since episode start and timepoint")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        clinical.MapGet("/measurements/{id:guid}", GetMeasurement.HandleAsync).WithName("GetMeasurement")
+            .WithSummary("A measurement's current version and its whole history, with ETag").ProducesProblem(StatusCodes.Status404NotFound);
+        clinical.MapPost("/measurements/{id:guid}/amend", CorrectMeasurement.AmendAsync).WithName("AmendMeasurement")
+            .WithSummary("Correct a measurement with a reason: adds a version, never overwrites (If-Match)")
+            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        clinical.MapPost("/measurements/{id:guid}/entered-in-error", CorrectMeasurement.WithdrawAsync).WithName("WithdrawMeasurement")
+            .WithSummary("Withdraw a measurement recorded by mistake; kept in history, left out of reports (If-Match)")
+            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        clinical.MapGet("/follow-ups", FollowUps.HandleAsync).WithName("ListFollowUps")
+            .WithSummary("Timepoint measurements still missing for active and recently ended episodes: due and overdue")
+            .ProducesValidationProblem();
+        clinical.MapPost("/episodes/{id:guid}/adverse-events", AdverseEvents.RecordAsync).WithName("RecordAdverseEvent")
+            .WithSummary("Record an adverse event: date, severity, relatedness to treatment, coded description")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        clinical.MapGet("/episodes/{id:guid}/adverse-events", AdverseEvents.ListAsync).WithName("ListAdverseEvents")
+            .WithSummary("An episode's adverse events").ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/measurements/import", ImportMeasurements.HandleAsync).WithName("ImportMeasurements").WithTags("Measurements")
+            .RequireAuthorization(Policies.Administration)
+            .WithSummary("Import historical measurements from CSV: all rows validated, all or nothing, every bad row listed")
+            .Accepts<string>("text/csv").ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+    }
+}
