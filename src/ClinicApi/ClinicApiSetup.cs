@@ -6,6 +6,7 @@ using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Health;
 using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;
+using ClinicApi.Features.Reports;
 using ClinicApi.Features.Scheduling;
 using ClinicApi.Features.Screening;
 using ClinicApi.Features.Studies;
@@ -62,6 +63,7 @@ public static class ClinicApiSetup
         api.MapEvidence();
         api.MapScheduling();
         api.MapMeasurements();
+        api.MapReports();
         return app;
     }
 }

@@ -22,6 +22,9 @@ public static class Policies
     /// <summary>Identified patient records: front desk, therapists, admin. Managers see aggregates only.</summary>
     public const string PatientRecords = "patient-records";
 
+    /// <summary>Reports and aggregates (de-identified): managers and admin.</summary>
+    public const string Reports = "reports";
+
     /// <summary>Calendars, availability and sessions: front desk, therapists, admin.</summary>
     public const string Scheduling = "scheduling";
 
@@ -101,6 +104,7 @@ public static class AuthSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.PatientRecords, p => p.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Admin))
             .AddPolicy(Policies.Scheduling, p => p.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Admin))
+            .AddPolicy(Policies.Reports, p => p.RequireRole(Roles.Manager, Roles.Admin))
             .AddPolicy(Policies.Clinical, p => p.RequireRole(Roles.Therapist, Roles.Admin))
             .AddPolicy(Policies.StaffDirectory, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Administration, p => p.RequireRole(Roles.Admin))

@@ -16,7 +16,7 @@ public sealed class EndpointInventoryTests() : ApiTest(new SqliteDatabases())
     /// <summary>The only endpoints open without a token.</summary>
     private static readonly HashSet<string> s_anonymous = ["GET /health/live", "GET /health/ready", "POST /auth/dev-token"];
 
-    private static readonly HashSet<string> s_policies = [Policies.PatientRecords, Policies.Scheduling, Policies.Clinical, Policies.StaffDirectory, Policies.Administration];
+    private static readonly HashSet<string> s_policies = [Policies.PatientRecords, Policies.Scheduling, Policies.Reports, Policies.Clinical, Policies.StaffDirectory, Policies.Administration];
 
     private List<(string Key, string Method, string Route, EndpointMetadataCollection Metadata)> Endpoints() =>
         Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

@@ -1,0 +1,187 @@
+using ClinicApi.Features.Arms;
+using ClinicApi.Features.Evidence;
+using ClinicApi.Features.Measurements;
+using ClinicApi.Outcomes;
+
+namespace ClinicApi.Features.Reports;
+
+/// <summary>One episode as the cohort report reads it: its arm, protocol, therapist, and current scores of one instrument.</summary>
+public sealed record CohortEpisode(
+    Guid Id, Guid ArmId, string ArmCode, IReadOnlyList<string> ArmEvidenceIds, int ProtocolWeeks, int PlannedSessions, Guid TherapistId,
+    DateOnly StartDate, int Attended, IReadOnlyList<(DateTime TakenAt, double Score)> Scores);
+
+public sealed record ArmWindowSummary(
+    string Timepoint, int Eligible, int N, double? BaselineMean, Estimate? MeanChange, double? ChangeSd,
+    int Responders, Estimate? ResponderRate, string? ResponderThresholdEvidenceId, int Missing, double? MissingShare);
+
+public sealed record ArmSummary(Guid ArmId, string ArmCode, int Episodes, double? SessionAdherence, IReadOnlyList<ArmWindowSummary> Windows);
+
+/// <summary>A published figure exactly as the catalogue holds it (estimate in the positive-is-benefit convention).</summary>
+public sealed record PublishedFigure(string EvidenceId, string Measure, string Window, double Estimate, double CiLower, double CiUpper,
+    double PublishedEstimate, double PublishedCiLower, double PublishedCiUpper, string Certainty, string Citation);
+
+public sealed record ArmComparison(
+    string ArmCode, string ComparatorArmCode, string Timepoint, int N, int ComparatorN, string Measure, Estimate? Clinic,
+    PublishedFigure? Published, string Verdict, string VerdictRule);
+
+/// <summary>
+/// Per arm and timepoint: change from baseline, responders (minimal important change), missing follow-ups,
+/// session adherence; between arms: the clinic's own effect against physiotherapy alone beside the published
+/// one, with a verdict. One pass over rows already read; no query per patient.
+/// </summary>
+public static class CohortEngine
+{
+    public const int MinimumNPerArm = 10;
+    public const string Baseline = "baseline";
+
+    public sealed record Scored(CohortEpisode Episode, double? Baseline, IReadOnlyDictionary<string, double> ByTimepoint);
+
+    public static List<Scored> Place(IEnumerable<CohortEpisode> episodes, OutcomeSettings settings, Func<DateTime, DateOnly> localDate)
+    {
+        var result = new List<Scored>();
+        foreach (var episode in episodes)
+        {
+            // The score nearest each timepoint's target, among those that fall in its window.
+            var best = new Dictionary<string, (double Distance, double Score)>();
+            foreach (var (takenAt, score) in episode.Scores)
+            {
+                var place = settings.Locate(episode.StartDate, episode.ProtocolWeeks, localDate(takenAt));
+                var window = settings.Timepoints.FirstOrDefault(w => w.Code == place.Timepoint);
+                if (window is null)
+                {
+                    continue;
+                }
+
+                var distance = Math.Abs(place.WeeksSinceEpisodeStart!.Value - OutcomeSettings.Target(window, episode.ProtocolWeeks));
+                if (!best.TryGetValue(window.Code, out var current) || distance < current.Distance)
+                {
+                    best[window.Code] = (distance, score);
+                }
+            }
+
+            result.Add(new Scored(episode, best.TryGetValue(Baseline, out var b) ? b.Score : null, best.ToDictionary(x => x.Key, x => x.Value.Score)));
+        }
+
+        return result;
+    }
+
+    public static ArmSummary Summarise(Guid armId, string armCode, IReadOnlyList<Scored> episodes, Instrument instrument, OutcomeSettings settings, DateOnly today)
+    {
+        var threshold = settings.Threshold(instrument.Code);
+        var windows = new List<ArmWindowSummary>();
+        foreach (var window in settings.Timepoints.Where(w => w.Code != Baseline))
+        {
+            var eligible = 0;
+            var missing = 0;
+            var baselines = new List<double>();
+            var changes = new List<double>();
+            var responders = 0;
+            foreach (var e in episodes)
+            {
+                var has = e.ByTimepoint.TryGetValue(window.Code, out var value);
+                var closes = e.Episode.StartDate.AddDays((int)Math.Round((OutcomeSettings.Target(window, e.Episode.ProtocolWeeks) + window.WeeksAfter) * 7));
+                if (!has && closes >= today)
+                {
+                    continue;
+                }
+
+                eligible++;
+                if (!has)
+                {
+                    missing++;
+                    continue;
+                }
+
+                if (e.Baseline is not { } baseline)
+                {
+                    continue;
+                }
+
+                baselines.Add(baseline);
+                changes.Add(value - baseline);
+                var improvement = baseline - value;
+                if (threshold is { } t && (improvement >= t.Mic.Points || (baseline > 0 && improvement / baseline >= t.Mic.Relative)))
+                {
+                    responders++;
+                }
+            }
+
+            var changeSummary = Summary.Of(changes);
+            windows.Add(new ArmWindowSummary(
+                window.Code, eligible, changes.Count, baselines.Count > 0 ? Math.Round(baselines.Average(), 3) : null,
+                Round(Statistics.MeanCi(changes)), changes.Count > 1 ? Math.Round(changeSummary.Sd, 3) : null,
+                responders, threshold is null ? null : Round(Statistics.ProportionCi(responders, changes.Count)), threshold?.EvidenceId,
+                missing, eligible > 0 ? Math.Round((double)missing / eligible, 3) : null));
+        }
+
+        var planned = episodes.Where(e => e.Episode.PlannedSessions > 0).ToList();
+        double? adherence = planned.Count > 0 ? Math.Round(planned.Average(e => Math.Min(1.0, (double)e.Episode.Attended / e.Episode.PlannedSessions)), 3) : null;
+        return new ArmSummary(armId, armCode, episodes.Count, adherence, windows);
+    }
+
+    /// <summary>Every arm against physiotherapy alone at every follow-up timepoint, beside each matching published figure.</summary>
+    public static List<ArmComparison> Compare(IReadOnlyList<Scored> episodes, Instrument instrument, OutcomeSettings settings, EvidenceCatalogue catalogue)
+    {
+        var comparisons = new List<ArmComparison>();
+        var comparator = episodes.Where(e => e.Episode.ArmId == ArmCatalogue.PhysiotherapyId).ToList();
+        var outcomes = ReferenceModel.OutcomesOf(instrument.Code);
+        foreach (var arm in episodes.Where(e => e.Episode.ArmId != ArmCatalogue.PhysiotherapyId).GroupBy(e => e.Episode.ArmId).OrderBy(g => g.First().Episode.ArmCode, StringComparer.Ordinal))
+        {
+            var first = arm.First().Episode;
+            var cited = first.ArmEvidenceIds.ToHashSet();
+            foreach (var window in settings.Timepoints.Where(w => w.Code != Baseline))
+            {
+                var target = OutcomeSettings.Target(window, first.ProtocolWeeks);
+                var armScores = Summary.Of(arm.Where(e => e.ByTimepoint.ContainsKey(window.Code)).Select(e => e.ByTimepoint[window.Code]).ToList());
+                var comparatorScores = Summary.Of(comparator.Where(e => e.ByTimepoint.ContainsKey(window.Code)).Select(e => e.ByTimepoint[window.Code]).ToList());
+                var published = catalogue.Effects
+                    .Where(e => cited.Contains(e.Id) && outcomes.Contains(e.Outcome) && ReferenceModel.Covers(e, target, first.ProtocolWeeks) &&
+                                (ReferenceModel.IsStandardised(e) || (e.Measure == "mean-difference-nrs" && instrument.Code == Instruments.PainNrs)))
+                    .OrderBy(e => e.Id, StringComparer.Ordinal).ToList();
+                if (published.Count == 0)
+                {
+                    // Lower scores are better: comparator minus arm is positive when the arm does better.
+                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, "smd", Round(Statistics.HedgesG(comparatorScores, armScores)), null));
+                    continue;
+                }
+
+                foreach (var effect in published)
+                {
+                    var clinic = ReferenceModel.IsStandardised(effect)
+                        ? Statistics.HedgesG(comparatorScores, armScores)
+                        : Statistics.MeanDifferenceCi(comparatorScores, armScores);
+                    var figure = new PublishedFigure(effect.Id, effect.Measure, effect.Window, effect.Estimate, effect.CiLower, effect.CiUpper,
+                        effect.PublishedEstimate, effect.PublishedCiLower, effect.PublishedCiUpper, effect.Certainty, catalogue.Source(effect.Source).Citation);
+                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, effect.Measure, Round(clinic), figure));
+                }
+            }
+        }
+
+        return comparisons;
+    }
+
+    private static ArmComparison Verdict(string armCode, string timepoint, Summary arm, Summary comparator, string measure, Estimate? clinic, PublishedFigure? published)
+    {
+        const string comparatorCode = "physio";
+        if (arm.N < MinimumNPerArm || comparator.N < MinimumNPerArm || clinic is null)
+        {
+            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, published, "not-enough-data",
+                $"Needs at least {MinimumNPerArm} measured episodes in each arm at this timepoint (has {arm.N} and {comparator.N}).");
+        }
+
+        if (published is null)
+        {
+            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, null, "no-published-effect",
+                "The evidence catalogue has no effect for this arm, outcome and window.");
+        }
+
+        var (verdict, rule) = clinic.Lower > published.CiUpper
+            ? ("better", "The clinic's whole 95% CI lies above the published CI.")
+            : clinic.Upper < published.CiLower
+                ? ("worse", "The clinic's whole 95% CI lies below the published CI.")
+                : ("consistent", "The clinic's 95% CI overlaps the published CI.");
+        return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, published, verdict, rule);
+    }
+
+    private static Estimate? Round(Estimate? e) => e is null ? null : new(Math.Round(e.Value, 3), Math.Round(e.Lower, 3), Math.Round(e.Upper, 3));
+}
