@@ -1,5 +1,6 @@
 using ClinicApi.Data;
 using ClinicApi.Features.Arms;
+using ClinicApi.Features.Audit;
 using ClinicApi.Features.Auth;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Evidence;
@@ -46,6 +47,7 @@ public static class ClinicApiSetup
         app.UseClinicOpenApi();
 
         app.UseAuthentication();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseAuthorization();
 
         app.MapHealth();
@@ -53,6 +55,8 @@ public static class ClinicApiSetup
 
         var api = app.MapGroup("")
             .RequireAuthorization()
+            .WithPatientDataConventions()
+            .AddEndpointFilterFactory(CareTeam.Filter)
             .AddEndpointFilterFactory(ValidationFilter.Create);
         api.MapPatients();
         api.MapTherapists();
@@ -64,6 +68,7 @@ public static class ClinicApiSetup
         api.MapScheduling();
         api.MapMeasurements();
         api.MapReports();
+        api.MapAudit();
         return app;
     }
 }

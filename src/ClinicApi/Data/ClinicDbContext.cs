@@ -1,3 +1,4 @@
+using ClinicApi.Features.Audit;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Measurements;
@@ -38,6 +39,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
 
     public DbSet<AdverseEvent> AdverseEvents => Set<AdverseEvent>();
 
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ClinicDbContext).Assembly);
@@ -55,13 +58,26 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     }
 
     /// <summary>Every modified versioned row gets the next version: that is its new ETag, and the concurrency token.</summary>
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>().Where(e => e.State == EntityState.Modified))
         {
             entry.Entity.Version++;
         }
 
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // An audited request's write carries its audit row in the same SaveChanges: one transaction for both.
+        var audit = AuditScope.Current;
+        if (audit is not { Written: false } || !ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // A create has no id in its route: the audited resource is the first row it adds.
+        audit.ResourceId ??= ChangeTracker.Entries().Where(e => e.State == EntityState.Added)
+            .Select(e => e.Properties.FirstOrDefault(p => p.Metadata.Name == "Id")?.CurrentValue).OfType<Guid>().Cast<Guid?>().FirstOrDefault();
+        AuditEvents.Add(audit.ToEvent(AuditOutcome.Allowed, null));
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        audit.Written = true;
+        return saved;
     }
 }

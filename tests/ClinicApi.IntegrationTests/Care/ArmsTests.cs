@@ -133,7 +133,7 @@ public abstract class ArmsTests(ITestDatabases databases) : ApiTest(databases)
         var usedArm = await ReadAsync<ArmResponse>(used);
         var therapist = await Clinic.CreateTherapistAsync(admin, "exercise-therapy", "pain-education");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var enrolled = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes",
+        var enrolled = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes",
             new { patientId = patient.Id, armId = usedArm.Id, primaryTherapistId = therapist.Id, startDate = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), referralReason = "GP referral" });
         Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
 

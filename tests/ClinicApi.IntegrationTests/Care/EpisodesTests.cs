@@ -27,7 +27,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
 
     private async Task<(EpisodeResponse Episode, string ETag)> EnrolAsync(Guid patientId, Guid armId, Guid therapistId)
     {
-        var response = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", Enrolment(patientId, armId, therapistId));
+        var response = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", Enrolment(patientId, armId, therapistId));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await ReadAsync<EpisodeResponse>(response), response.Headers.ETag!.Tag);
     }
@@ -38,7 +38,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "cognitive-behavioural-therapy");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk), dateOfBirth: "1960-01-01", painDurationWeeks: 4, anxiety: true);
 
-        var response = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", Enrolment(patient.Id, ArmCatalogue.PhysiotherapyCbtId, therapist.Id));
+        var response = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", Enrolment(patient.Id, ArmCatalogue.PhysiotherapyCbtId, therapist.Id));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var episode = await ReadAsync<EpisodeResponse>(response);
@@ -67,7 +67,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
     {
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
 
         var refused = await SendAsync(client, HttpMethod.Post, "/episodes", Enrolment(patient.Id, ArmCatalogue.PhysiotherapyCbtId, therapist.Id));
         var problem = await AssertProblemAsync(refused, HttpStatusCode.Conflict);
@@ -92,7 +92,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
-            SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", Enrolment(patient.Id, ArmCatalogue.PhysiotherapyId, therapist.Id))));
+            SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", Enrolment(patient.Id, ArmCatalogue.PhysiotherapyId, therapist.Id))));
 
         Assert.Single(results, r => r.StatusCode == HttpStatusCode.Created);
         Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
@@ -105,7 +105,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
     {
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
 
         Assert.Equivalent(new[] { "patientId", "armId", "primaryTherapistId", "startDate", "referralReason" },
             await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, "/episodes", new { })), strict: true);
@@ -127,7 +127,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
         var (episode, etag) = await EnrolAsync(patient.Id, ArmCatalogue.PhysiotherapyId, therapist.Id);
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
         var url = $"/episodes/{episode.Id}";
 
         await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/complete", new { endDate = Today }), HttpStatusCode.PreconditionRequired);
@@ -151,7 +151,7 @@ public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(database
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "pain-education");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
         var (first, etag) = await EnrolAsync(patient.Id, ArmCatalogue.PhysiotherapyId, therapist.Id);
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
 
         // The therapist holds no CBT competency: refused, and nothing changes.
         await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"/episodes/{first.Id}/change-arm",

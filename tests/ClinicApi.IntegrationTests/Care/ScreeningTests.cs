@@ -16,7 +16,7 @@ public abstract class ScreeningTests(ITestDatabases databases) : ApiTest(databas
     public async Task A_screening_is_scored_stored_with_the_measurements_and_suggests_a_matched_arm()
     {
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
 
         var response = await SendAsync(client, HttpMethod.Post, $"/patients/{patient.Id}/screenings", new { answers = new[] { 0, 1, 0, 0, 1, 1, 1, 0, 3 } });
 
@@ -52,7 +52,7 @@ public abstract class ScreeningTests(ITestDatabases databases) : ApiTest(databas
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
         var body = new StringContent($"{{\"answers\": {answers}}}", System.Text.Encoding.UTF8, "application/json");
 
-        var response = await Client(Roles.Therapist).PostAsync($"/patients/{patient.Id}/screenings", body);
+        var response = await Client(Roles.Admin).PostAsync($"/patients/{patient.Id}/screenings", body);
 
         Assert.Contains(field, await AssertValidationProblemAsync(response));
         await using var db = Db();
@@ -65,9 +65,9 @@ public abstract class ScreeningTests(ITestDatabases databases) : ApiTest(databas
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
         var answers = new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
-        Assert.Contains("takenAt", await AssertValidationProblemAsync(await SendAsync(Client(Roles.Therapist), HttpMethod.Post,
+        Assert.Contains("takenAt", await AssertValidationProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post,
             $"/patients/{patient.Id}/screenings", new { answers, takenAt = DateTime.UtcNow.AddDays(2) })));
-        await AssertProblemAsync(await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/patients/{Guid.CreateVersion7()}/screenings", new { answers }), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/patients/{Guid.CreateVersion7()}/screenings", new { answers }), HttpStatusCode.NotFound);
         await AssertProblemAsync(await SendAsync(Client(Roles.FrontDesk), HttpMethod.Post, $"/patients/{patient.Id}/screenings", new { answers }), HttpStatusCode.Forbidden);
         await AssertProblemAsync(await Client(Roles.FrontDesk).GetAsync($"/patients/{patient.Id}/screenings"), HttpStatusCode.Forbidden);
     }

@@ -35,7 +35,7 @@ public abstract class StudiesTests(ITestDatabases databases) : ApiTest(databases
     private async Task<Guid> ScreenedPatientAsync(int[] answers)
     {
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var screened = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/patients/{patient.Id}/screenings", new { answers });
+        var screened = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/patients/{patient.Id}/screenings", new { answers });
         Assert.Equal(HttpStatusCode.Created, screened.StatusCode);
         return patient.Id;
     }
@@ -57,7 +57,7 @@ public abstract class StudiesTests(ITestDatabases databases) : ApiTest(databases
         foreach (var answers in new[] { s_lowRisk, s_highRisk, s_lowRisk, s_lowRisk, s_highRisk, s_lowRisk, s_highRisk, s_lowRisk })
         {
             var patientId = await ScreenedPatientAsync(answers);
-            var response = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/studies/{study.Id}/enrolments", Enrolment(patientId, therapist.Id));
+            var response = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/studies/{study.Id}/enrolments", Enrolment(patientId, therapist.Id));
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             var enrolment = await ReadAsync<StudyEnrolmentResponse>(response);
             Assert.Equal(enrolment.Allocation.ArmId, enrolment.Episode.ArmId);
@@ -92,7 +92,7 @@ public abstract class StudiesTests(ITestDatabases databases) : ApiTest(databases
         }
 
         var results = await Task.WhenAll(patients.Select(p =>
-            SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/studies/{study.Id}/enrolments", Enrolment(p, therapist.Id))));
+            SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/studies/{study.Id}/enrolments", Enrolment(p, therapist.Id))));
 
         Assert.All(results, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var audit = await ReadAsync<StudyAuditResponse>(await Client(Roles.Admin).GetAsync($"/studies/{study.Id}/audit"));
@@ -112,11 +112,12 @@ public abstract class StudiesTests(ITestDatabases databases) : ApiTest(databases
         var trained = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "cognitive-behavioural-therapy");
         var unscreened = (await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk))).Id;
         var screened = await ScreenedPatientAsync(s_lowRisk);
-        var client = Client(Roles.Therapist);
+        // The therapists enrol as themselves: the one enrolling must not be able to read the sequence.
+        var client = As(trained);
         var url = $"/studies/{study.Id}/enrolments";
 
         await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, url, Enrolment(unscreened, trained.Id)), HttpStatusCode.Conflict);
-        var untrained = await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, url, Enrolment(screened, physioOnly.Id)), HttpStatusCode.Conflict);
+        var untrained = await AssertProblemAsync(await SendAsync(As(physioOnly), HttpMethod.Post, url, Enrolment(screened, physioOnly.Id)), HttpStatusCode.Conflict);
         Assert.DoesNotContain("physio-cbt", untrained.GetRawText());
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, HttpMethod.Post, url, Enrolment(screened, trained.Id))).StatusCode);
         await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, url, Enrolment(screened, trained.Id)), HttpStatusCode.Conflict);

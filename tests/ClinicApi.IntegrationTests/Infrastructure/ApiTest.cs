@@ -62,6 +62,10 @@ public abstract class ApiTest(ITestDatabases databases) : IAsyncLifetime
             issuedAt ?? DateTime.UtcNow, lifetime ?? TimeSpan.FromHours(1));
     }
 
+    /// <summary>A client signed in as the therapist's own user: reaches the patients in that therapist's care.</summary>
+    protected HttpClient As(ClinicApi.Features.Therapists.TherapistResponse therapist) =>
+        Client(Roles.Therapist, Guid.Parse(therapist.UserId ?? throw new InvalidOperationException("The therapist has no user.")));
+
     protected HttpClient Anonymous() => Factory.CreateClient();
 
     protected ClinicDbContext Db() => databases.CreateContext(_connectionString);

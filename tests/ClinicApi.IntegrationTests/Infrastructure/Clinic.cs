@@ -36,6 +36,8 @@ public static class Clinic
             familyName = "Therapist",
             registrationNumber = $"PH-{Guid.NewGuid():N}"[..20],
             competencies,
+            // The therapist's own user: Client(role, subject) with it acts as this therapist (care-team access).
+            userId = Guid.CreateVersion7().ToString(),
         }, ApiTest.Json);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<TherapistResponse>(ApiTest.Json))!;

@@ -36,7 +36,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
     {
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "cognitive-behavioural-therapy");
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var enrolled = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", new
+        var enrolled = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", new
         {
             patientId = patient.Id,
             armId = ArmCatalogue.PhysiotherapyCbtId,
@@ -50,7 +50,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
 
     private async Task<MeasurementResponse> RecordAsync(Guid patientId, object body)
     {
-        var response = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/patients/{patientId}/measurements", body);
+        var response = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/patients/{patientId}/measurements", body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await ReadAsync<MeasurementResponse>(response);
     }
@@ -94,7 +94,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
     {
         var setup = await SetUpAsync();
         var other = await SetUpAsync();
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
         var url = $"/patients/{setup.PatientId}/measurements";
 
         async Task<IReadOnlyList<string>> FieldsAsync(object body) => await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, url, body));
@@ -138,13 +138,13 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
             Assert.Equal(setup.EpisodeId, recorded.EpisodeId);
         }
 
-        var list = await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Therapist).GetAsync($"/patients/{setup.PatientId}/measurements?instrument=pain-nrs&limit=4"));
+        var list = await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements?instrument=pain-nrs&limit=4"));
         Assert.Equal(["baseline", "baseline", "unscheduled", "end-of-treatment"], list.Items.Select(m => m.Timepoint));
-        var next = await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Therapist).GetAsync(
+        var next = await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Admin).GetAsync(
             $"/patients/{setup.PatientId}/measurements?instrument=pain-nrs&limit=100&cursor={list.NextCursor}"));
         Assert.Equal(5, next.Items.Count);
         Assert.Null(next.NextCursor);
-        await AssertValidationProblemAsync(await Client(Roles.Therapist).GetAsync($"/patients/{setup.PatientId}/measurements?cursor=junk"));
+        await AssertValidationProblemAsync(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements?cursor=junk"));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
     public async Task Amendments_add_versions_and_entered_in_error_withdraws_without_overwriting()
     {
         var setup = await SetUpAsync();
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
         var first = await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = Week(6), score = 8 });
         var url = $"/measurements/{first.Id}";
 
@@ -205,7 +205,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
         var first = await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = Week(6), score = 8 });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/measurements/{first.Id}/amend", new { score = i, reason = $"Fix {i}" }, "\"1\"")));
+            SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/measurements/{first.Id}/amend", new { score = i, reason = $"Fix {i}" }, "\"1\"")));
 
         Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
         Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
@@ -222,7 +222,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
         await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = new DateTime(2027, 8, 2, 9, 0, 0, DateTimeKind.Utc), score = 3 });
 
         // Today is 2027-09-01, week 10.3: baseline and end of treatment have closed, week 10 (8.5 to 12) is open.
-        var page = await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Therapist).GetAsync("/follow-ups"));
+        var page = await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Admin).GetAsync("/follow-ups"));
         var episode = Assert.Single(page.Items);
         Assert.Equal(setup.EpisodeId, episode.EpisodeId);
         Assert.Equal(
@@ -231,17 +231,17 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
             episode.Outstanding.Select(o => (o.Timepoint, o.Instrument, o.Status)));
         Assert.Equal(new DateOnly(2027, 9, 13), episode.Outstanding[2].ClosesOn);
 
-        var overdue = await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Therapist).GetAsync("/follow-ups?status=overdue"));
+        var overdue = await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Admin).GetAsync("/follow-ups?status=overdue"));
         Assert.All(Assert.Single(overdue.Items).Outstanding, o => Assert.Equal(FollowUpStatus.Overdue, o.Status));
-        Assert.Empty((await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Therapist).GetAsync($"/follow-ups?therapistId={Guid.CreateVersion7()}"))).Items);
-        Assert.Equal(["status"], await AssertValidationProblemAsync(await Client(Roles.Therapist).GetAsync("/follow-ups?status=late")));
+        Assert.Empty((await ReadAsync<Page<FollowUpEpisode>>(await Client(Roles.Admin).GetAsync($"/follow-ups?therapistId={Guid.CreateVersion7()}"))).Items);
+        Assert.Equal(["status"], await AssertValidationProblemAsync(await Client(Roles.Admin).GetAsync("/follow-ups?status=late")));
     }
 
     [Fact]
     public async Task Adverse_events_are_recorded_per_episode()
     {
         var setup = await SetUpAsync();
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
         var url = $"/episodes/{setup.EpisodeId}/adverse-events";
 
         Assert.Equivalent(new[] { "occurredOn", "severity", "relatedness", "code" }, await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, url, new { })), strict: true);
@@ -292,7 +292,7 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         var result = await ReadAsync<ImportResult>(imported);
         Assert.Equal(3, result.Imported);
-        var list = (await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Therapist).GetAsync($"/patients/{setup.PatientId}/measurements"))).Items;
+        var list = (await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements"))).Items;
         Assert.Equal([("pain-nrs", 6.0, "baseline"), ("odi", 44.4, "baseline"), ("pain-nrs", 3.0, "end-of-treatment")],
             list.Select(m => (m.Instrument, m.Score, m.Timepoint)));
         Assert.All(list, m => Assert.Equal(setup.EpisodeId, m.EpisodeId));

@@ -205,7 +205,7 @@ public abstract class PatientsTests(ITestDatabases databases) : ApiTest(database
     [Fact]
     public async Task List_pages_alphabetically_with_a_cursor_and_no_row_twice()
     {
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.FrontDesk);
         string[] families = ["Young", "Adams", "Brown", "Brown", "Clark", "Evans", "Davies"];
         for (var i = 0; i < families.Length; i++)
         {
@@ -281,6 +281,8 @@ public abstract class PatientsTests(ITestDatabases databases) : ApiTest(database
         await AssertProblemAsync(await Anonymous().GetAsync($"/patients/{id}"), HttpStatusCode.Unauthorized);
         await AssertProblemAsync(await Client(Roles.Manager).GetAsync($"/patients/{id}"), HttpStatusCode.Forbidden);
         await AssertProblemAsync(await SendAsync(Client(Roles.Manager), HttpMethod.Post, "/patients", NewPatient("MRN-96")), HttpStatusCode.Forbidden);
-        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.Therapist).GetAsync($"/patients/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.FrontDesk).GetAsync($"/patients/{id}")).StatusCode);
+        // A therapist reaches only the patients in their care; this one is in nobody's yet.
+        await AssertProblemAsync(await Client(Roles.Therapist).GetAsync($"/patients/{id}"), HttpStatusCode.NotFound);
     }
 }

@@ -4,7 +4,6 @@ using System.Net;
 using ClinicApi.Data;
 using ClinicApi.Data.Migrations;
 using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -126,11 +125,8 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
         {
             await db.GetService<IMigrator>().MigrateAsync(FirstMigration);
             Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
-            var patient = new Patient { MedicalRecordNumber = "OLD-1", GivenName = "", FamilyName = "", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
-            patient.Rename("Early", "Adopter");
-            db.Patients.Add(patient);
-            await db.SaveChangesAsync();
-            id = patient.Id;
+            id = Guid.CreateVersion7();
+            await InsertOldPatientAsync(db, id, "OLD-1", "Adopter");
         }
 
         // The API upgrades the database at start and still serves the patient stored before the upgrade.
@@ -154,10 +150,7 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
         await using (var db = databases.CreateContext(database))
         {
             await db.GetService<IMigrator>().MigrateAsync("20261121150000_Scheduling");
-            var patient = new Patient { Id = patientId, MedicalRecordNumber = "OLD-2", GivenName = "", FamilyName = "", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
-            patient.Rename("Early", "Screened");
-            db.Patients.Add(patient);
-            await db.SaveChangesAsync();
+            await InsertOldPatientAsync(db, patientId, "OLD-2", "Screened");
             // The measurements table as it was then: no version columns yet, so plain SQL.
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO measurements (id, patient_id, instrument, taken_at, recorded_by, score, subscore, items, interpretation, created_at) " +
@@ -203,6 +196,17 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
         await using var migrated = databases.CreateContext(database);
         Assert.Empty(await migrated.Database.GetPendingMigrationsAsync());
     }
+
+    /// <summary>
+    /// A patient row as the first migration's table holds it, in plain SQL: the current model has columns that
+    /// an old database does not, which is the point of these tests.
+    /// </summary>
+    private static Task<int> InsertOldPatientAsync(ClinicDbContext db, Guid id, string mrn, string familyName) =>
+        db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO patients (id, medical_record_number, given_name, family_name, search_name, date_of_birth, sex, has_anxiety, has_depression, " +
+            "consent_to_deidentified_reporting, status, created_at, updated_at, version) " +
+            "VALUES ({0}, {1}, 'Early', {2}, {3}, {4}, 'Female', FALSE, FALSE, TRUE, 'Active', {5}, {5}, 1)",
+            id, mrn, familyName, (familyName + " early").ToLowerInvariant(), new DateOnly(1980, 1, 1), DateTime.UtcNow);
 
     /// <summary>Tables, columns (type, nullability, default), indexes and constraints, as comparable lines.</summary>
     private async Task<SortedSet<string>> SchemaAsync(string database)

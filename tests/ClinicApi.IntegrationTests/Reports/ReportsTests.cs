@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Reports;
+using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
 
@@ -28,11 +29,11 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         _clock.Install(Factory);
     }
 
-    private async Task<Guid> TherapistAsync() =>
-        (await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "individualised-exercise", "cognitive-behavioural-therapy")).Id;
+    private Task<TherapistResponse> TherapistAsync() =>
+        Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "individualised-exercise", "cognitive-behavioural-therapy");
 
     /// <summary>A patient in an arm with pain NRS scores at the given weeks since 1 March 2027.</summary>
-    private async Task<(Guid PatientId, Guid EpisodeId)> PatientAsync(Guid armId, Guid therapistId, (int Week, int Score)[] scores, bool consent = true)
+    private async Task<(Guid PatientId, Guid EpisodeId)> PatientAsync(Guid armId, TherapistResponse therapist, (int Week, int Score)[] scores, bool consent = true)
     {
         var register = await SendAsync(Client(Roles.FrontDesk), HttpMethod.Post, "/patients", new
         {
@@ -46,15 +47,16 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         });
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         var patientId = (await ReadAsync<ClinicApi.Features.Patients.PatientResponse>(register)).Id;
-        var enrolled = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", new
+        // The therapist enrols the new patient with themselves as primary therapist: the patient enters their care.
+        var enrolled = await SendAsync(As(therapist), HttpMethod.Post, "/episodes", new
         {
-            patientId, armId, primaryTherapistId = therapistId, startDate = "2027-03-01", referralReason = "GP referral",
+            patientId, armId, primaryTherapistId = therapist.Id, startDate = "2027-03-01", referralReason = "GP referral",
         });
         Assert.True(enrolled.StatusCode == HttpStatusCode.Created, await enrolled.Content.ReadAsStringAsync());
         var episodeId = (await ReadAsync<EpisodeResponse>(enrolled)).Id;
         foreach (var (week, score) in scores)
         {
-            var recorded = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/patients/{patientId}/measurements",
+            var recorded = await SendAsync(As(therapist), HttpMethod.Post, $"/patients/{patientId}/measurements",
                 new { instrument = "pain-nrs", takenAt = s_start.AddDays(7 * week), score });
             Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
         }
@@ -68,7 +70,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         var therapist = await TherapistAsync();
         var (patient, episode) = await PatientAsync(ArmCatalogue.PhysiotherapyCbtId, therapist, [(0, 5), (6, 1), (10, 2)]);
 
-        var response = await Client(Roles.Therapist).GetAsync($"/patients/{patient}/trajectory?instrument=pain-nrs");
+        var response = await As(therapist).GetAsync($"/patients/{patient}/trajectory?instrument=pain-nrs");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var t = await ReadAsync<TrajectoryResponse>(response);
 
@@ -97,7 +99,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         var (behind, _) = await PatientAsync(ArmCatalogue.PhysiotherapyCbtId, therapist, [(0, 5), (6, 5)]);
         var (baselineOnly, _) = await PatientAsync(ArmCatalogue.PhysiotherapyCbtId, therapist, [(0, 5)]);
         var (noEvidence, _) = await PatientAsync(ArmCatalogue.IndividualisedExerciseCbtId, therapist, [(0, 5), (6, 5)]);
-        var client = Client(Roles.Therapist);
+        var client = As(therapist);
 
         var r = await ReadAsync<TrajectoryResponse>(await client.GetAsync($"/patients/{rebounding}/trajectory"));
         Assert.Equal(Classification.Rebounding, r.Classification);
@@ -110,10 +112,15 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         Assert.Empty(none.Expected);
 
         // The worklist: the two off-track patients, the worse first.
-        var worklist = await ReadAsync<List<OffTrackItem>>(await client.GetAsync($"/worklists/off-track?therapistId={therapist}"));
+        var worklist = await ReadAsync<List<OffTrackItem>>(await client.GetAsync($"/worklists/off-track?therapistId={therapist.Id}"));
         Assert.Equal([behind, rebounding], worklist.Select(i => i.PatientId));
         Assert.Equal([Classification.Behind, Classification.Rebounding], worklist.Select(i => i.Classification));
-        Assert.Empty(await ReadAsync<List<OffTrackItem>>(await client.GetAsync($"/worklists/off-track?therapistId={await TherapistAsync()}")));
+        var colleague = await TherapistAsync();
+        Assert.Empty(await ReadAsync<List<OffTrackItem>>(await As(colleague).GetAsync($"/worklists/off-track?therapistId={colleague.Id}")));
+        // Another therapist's worklist lists patients in someone else's care.
+        await AssertProblemAsync(await As(colleague).GetAsync($"/worklists/off-track?therapistId={therapist.Id}"), HttpStatusCode.Forbidden);
+        Assert.Equal(2, (await ReadAsync<List<OffTrackItem>>(await Client(Roles.Admin).GetAsync($"/worklists/off-track?therapistId={therapist.Id}"))).Count);
+        await AssertProblemAsync(await As(colleague).GetAsync($"/patients/{behind}/trajectory"), HttpStatusCode.NotFound);
         await AssertValidationProblemAsync(await client.GetAsync("/worklists/off-track"));
         await AssertProblemAsync(await client.GetAsync($"/worklists/off-track?therapistId={Guid.CreateVersion7()}"), HttpStatusCode.NotFound);
     }
@@ -124,7 +131,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
         var therapist = await TherapistAsync();
         var (patient, _) = await PatientAsync(ArmCatalogue.PhysiotherapyId, therapist, [(0, 6), (6, 2), (10, 4)]);
 
-        var response = await Client(Roles.Therapist).GetAsync($"/patients/{patient}/trajectory.svg");
+        var response = await As(therapist).GetAsync($"/patients/{patient}/trajectory.svg");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
@@ -144,7 +151,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
     public async Task Trajectory_requests_for_unknown_things_are_4xx()
     {
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var client = Client(Roles.Therapist);
+        var client = Client(Roles.Admin);
         await AssertProblemAsync(await client.GetAsync($"/patients/{patient.Id}/trajectory"), HttpStatusCode.UnprocessableEntity);
         await AssertProblemAsync(await client.GetAsync($"/patients/{Guid.CreateVersion7()}/trajectory"), HttpStatusCode.NotFound);
         Assert.Equal(["instrument"], await AssertValidationProblemAsync(await client.GetAsync($"/patients/{patient.Id}/trajectory?instrument=vas")));
@@ -155,7 +162,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
     private static readonly int[] s_physioWeek22 = [3, 4, 4, 5, 3, 4, 2, 5, 4, 4];
     private static readonly int[] s_cbtWeek22 = [1, 2, 2, 1, 3, 2, 1, 2, 0, 2];
 
-    private async Task<Guid> CohortAsync()
+    private async Task<TherapistResponse> CohortAsync()
     {
         var therapist = await TherapistAsync();
         foreach (var score in s_physioWeek22)
@@ -253,7 +260,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
     {
         var therapist = await CohortAsync();
         var exerciseOnly = (await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy")).Id;
-        var override_ = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", new
+        var override_ = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", new
         {
             patientId = (await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk))).Id,
             armId = ArmCatalogue.PhysiotherapyCbtId,
@@ -266,7 +273,7 @@ public abstract class ReportsTests(ITestDatabases databases) : ApiTest(databases
 
         var report = await ReadAsync<TherapistReportResponse>(await Client(Roles.Manager).GetAsync("/reports/therapists?timepoint=week-22"));
 
-        var main = report.Therapists.Single(t => t.TherapistId == therapist);
+        var main = report.Therapists.Single(t => t.TherapistId == therapist.Id);
         Assert.Equal((20, 20), (main.Episodes, main.ActiveCaseload));
         var cbt = main.Arms.Single(a => a.ArmCode == "physio-cbt");
         Assert.Equal((10, 10, 1.0), (cbt.N, cbt.Responders, cbt.ResponderRate!.Value));

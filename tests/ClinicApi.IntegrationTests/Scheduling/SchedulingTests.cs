@@ -47,7 +47,7 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
     {
         var therapist = therapistId ?? await TherapistAsync();
         var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
-        var enrolled = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, "/episodes", new
+        var enrolled = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/episodes", new
         {
             patientId = patient.Id,
             armId = armId ?? ArmCatalogue.PhysiotherapyCbtId,
@@ -201,8 +201,8 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
     public async Task A_session_for_an_episode_that_has_ended_is_refused()
     {
         var setup = await SetUpAsync();
-        var episode = await Client(Roles.Therapist).GetAsync($"/episodes/{setup.EpisodeId}");
-        var completed = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/episodes/{setup.EpisodeId}/complete",
+        var episode = await Client(Roles.Admin).GetAsync($"/episodes/{setup.EpisodeId}");
+        var completed = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/episodes/{setup.EpisodeId}/complete",
             new { endDate = "2027-03-01" }, episode.Headers.ETag!.Tag);
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
 
@@ -379,7 +379,7 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
     public async Task A_0900_series_stays_at_0900_local_across_the_daylight_saving_change()
     {
         var setup = await SetUpAsync(ArmCatalogue.PhysiotherapyId);
-        var response = await SendAsync(Client(Roles.Therapist), HttpMethod.Post, $"/episodes/{setup.EpisodeId}/series",
+        var response = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/episodes/{setup.EpisodeId}/series",
             new { weekdays = new[] { "monday", "thursday" }, startTime = "09:00", firstDate = "2027-03-22", weeks = 2 });
 
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());

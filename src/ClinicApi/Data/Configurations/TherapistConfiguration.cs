@@ -17,6 +17,8 @@ internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapis
         builder.Property(t => t.RegistrationNumber).HasMaxLength(TherapistDetails.RegistrationNumberMax);
         builder.Property(t => t.Version).IsConcurrencyToken();
         builder.HasIndex(t => t.RegistrationNumber).IsUnique();
+        builder.Property(t => t.UserId).HasMaxLength(TherapistDetails.UserIdMax);
+        builder.HasIndex(t => t.UserId).IsUnique();
         builder.HasIndex(t => new { t.FamilyName, t.GivenName, t.Id });
         builder.HasMany(t => t.Competencies).WithOne().HasForeignKey(c => c.TherapistId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(t => t.Competencies).AutoInclude();

@@ -15,7 +15,11 @@ namespace ClinicApi.Features.Episodes;
 public static class EnrolPatient
 {
     public sealed record Request(
-        Guid? PatientId, Guid? ArmId, Guid? PrimaryTherapistId, DateOnly? StartDate, string? ReferralReason, string? CompetencyOverrideReason);
+        Guid? PatientId, Guid? ArmId, Guid? PrimaryTherapistId, DateOnly? StartDate, string? ReferralReason, string? CompetencyOverrideReason)
+        : ICareTeamRequest
+    {
+        Guid? ICareTeamRequest.CareTherapistId => PrimaryTherapistId;
+    }
 
     public sealed class Validator : AbstractValidator<Request>
     {

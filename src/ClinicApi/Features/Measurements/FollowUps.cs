@@ -53,8 +53,10 @@ public static class FollowUps
     }
 
     public static async Task<Ok<Page<FollowUpEpisode>>> HandleAsync(
-        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, CancellationToken ct)
+        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, HttpContext http, CancellationToken ct)
     {
+        // A therapist's list holds their own episodes only.
+        var therapistFilter = CareTeam.IsRestricted(http.User) ? await CareTeam.TherapistIdAsync(http, db, ct) : query.TherapistId;
         var limit = NameCursor.EffectiveLimit(query.Limit);
         var today = clock.Today;
         var endedSince = today.AddDays(-7 * settings.FollowUpWeeksAfterEnd);
@@ -66,7 +68,7 @@ public static class FollowUps
         {
             var episodes = db.Episodes.AsNoTracking()
                 .Where(e => e.Status == EpisodeStatus.Active || (e.EndDate != null && e.EndDate >= endedSince));
-            if (query.TherapistId is { } therapistId)
+            if (therapistFilter is { } therapistId)
             {
                 episodes = episodes.Where(e => e.PrimaryTherapistId == therapistId);
             }

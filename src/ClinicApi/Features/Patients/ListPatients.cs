@@ -41,9 +41,15 @@ public static class ListPatients
     }
 
     public static async Task<Ok<Page<PatientResponse>>> HandleAsync(
-        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, CancellationToken ct)
+        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
         var patients = db.Patients.AsNoTracking();
+        if (CareTeam.IsRestricted(http.User))
+        {
+            var mine = CareTeam.PatientsOf(db, await CareTeam.TherapistIdAsync(http, db, ct));
+            patients = patients.Where(p => mine.Contains(p.Id));
+        }
+
         if (query.Status != "all")
         {
             var status = KebabEnum.TryParse<PatientStatus>(query.Status, out var s) ? s : PatientStatus.Active;

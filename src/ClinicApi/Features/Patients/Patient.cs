@@ -60,6 +60,9 @@ public sealed class Patient : IVersioned, INamed
 
     public DateTime? ArchivedAt { get; set; }
 
+    /// <summary>When the identity fields were irreversibly pseudonymised on the patient's request.</summary>
+    public DateTime? ErasedAt { get; set; }
+
     public int Version { get; set; } = 1;
 
     public void Rename(string givenName, string familyName)

@@ -256,12 +256,18 @@ public static class OffTrackWorklist
     }
 
     public static async Task<Results<Ok<List<OffTrackItem>>, ProblemHttpResult>> HandleAsync(
-        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, EvidenceCatalogue catalogue, CancellationToken ct)
+        [AsParameters] Query query, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, EvidenceCatalogue catalogue, HttpContext http,
+        CancellationToken ct)
     {
         var therapistId = query.TherapistId!.Value;
         if (!await db.Therapists.AnyAsync(t => t.Id == therapistId, ct))
         {
             return Problems.NotFound("therapist", therapistId);
+        }
+
+        if (CareTeam.IsRestricted(http.User) && await CareTeam.TherapistIdAsync(http, db, ct) != therapistId)
+        {
+            return CareTeam.OwnOnly("worklist");
         }
 
         var instrument = Instruments.Find(query.Instrument ?? Instruments.PainNrs)!;

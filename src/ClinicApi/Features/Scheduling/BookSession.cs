@@ -13,7 +13,11 @@ public static class BookSession
 {
     private const string Operation = "book-session";
 
-    public sealed record Request(Guid? PatientId, Guid? TherapistId, Guid? EpisodeId, SessionKind? Kind, DateTime? StartsAt, int? DurationMinutes);
+    public sealed record Request(Guid? PatientId, Guid? TherapistId, Guid? EpisodeId, SessionKind? Kind, DateTime? StartsAt, int? DurationMinutes)
+        : ICareTeamRequest
+    {
+        Guid? ICareTeamRequest.CareTherapistId => TherapistId;
+    }
 
     public sealed class Validator : AbstractValidator<Request>
     {

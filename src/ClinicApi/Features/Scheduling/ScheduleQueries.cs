@@ -68,11 +68,16 @@ public static class ScheduleQueries
     }
 
     public static async Task<Results<Ok<List<SessionResponse>>, ProblemHttpResult>> CalendarAsync(
-        Guid id, [AsParameters] RangeQuery query, ClinicDbContext db, ClinicClock clock, CancellationToken ct)
+        Guid id, [AsParameters] RangeQuery query, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
         if (!await db.Therapists.AnyAsync(t => t.Id == id, ct))
         {
             return Problems.NotFound("therapist", id);
+        }
+
+        if (CareTeam.IsRestricted(http.User) && await CareTeam.TherapistIdAsync(http, db, ct) != id)
+        {
+            return CareTeam.OwnOnly("calendar");
         }
 
         var (from, to) = clock.UtcRange(query.From!.Value, query.To!.Value);
@@ -101,10 +106,19 @@ public static class ScheduleQueries
         return TypedResults.Ok(rows.Select(s => SessionResponse.From(s, clock)).ToList());
     }
 
-    public static async Task<Ok<DaySheet>> DaySheetAsync([AsParameters] DaySheetQuery query, ClinicDbContext db, ClinicClock clock, CancellationToken ct)
+    public static async Task<Ok<DaySheet>> DaySheetAsync(
+        [AsParameters] DaySheetQuery query, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
         var (from, to) = clock.UtcRange(query.Date!.Value, query.Date.Value);
-        var rows = await db.Sessions.AsNoTracking().Where(s => s.StartsAt >= from && s.StartsAt < to)
+        var sessions = db.Sessions.AsNoTracking().Where(s => s.StartsAt >= from && s.StartsAt < to);
+        if (CareTeam.IsRestricted(http.User))
+        {
+            // A therapist's day sheet is their own.
+            var own = await CareTeam.TherapistIdAsync(http, db, ct);
+            sessions = sessions.Where(s => s.TherapistId == own);
+        }
+
+        var rows = await sessions
             .Join(db.Therapists, s => s.TherapistId, t => t.Id, (s, t) => new { Session = s, t.GivenName, t.FamilyName })
             .OrderBy(x => x.FamilyName).ThenBy(x => x.Session.TherapistId).ThenBy(x => x.Session.StartsAt)
             .Take(2000).ToListAsync(ct);

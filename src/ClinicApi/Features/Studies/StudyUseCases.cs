@@ -187,7 +187,11 @@ public static class EnrolInStudy
 {
     private const int Attempts = 20;
 
-    public sealed record Request(Guid? PatientId, Guid? PrimaryTherapistId, DateOnly? StartDate, string? ReferralReason, string? CompetencyOverrideReason);
+    public sealed record Request(Guid? PatientId, Guid? PrimaryTherapistId, DateOnly? StartDate, string? ReferralReason, string? CompetencyOverrideReason)
+        : ICareTeamRequest
+    {
+        Guid? ICareTeamRequest.CareTherapistId => PrimaryTherapistId;
+    }
 
     public sealed class Validator : AbstractValidator<Request>
     {

@@ -26,6 +26,9 @@ public sealed class Therapist : IVersioned, INamed
     /// <summary>Professional registration (e.g. HCPC number), unique.</summary>
     public required string RegistrationNumber { get; set; }
 
+    /// <summary>The identity provider's subject of this therapist's user: what links a signed-in therapist to their patients.</summary>
+    public string? UserId { get; set; }
+
     public bool IsActive { get; set; } = true;
 
     public List<TherapistCompetency> Competencies { get; init; } = [];

@@ -8,9 +8,11 @@ public sealed record TherapistDetails(
     string? FamilyName,
     string? Email,
     string? RegistrationNumber,
-    IReadOnlyList<Competency>? Competencies)
+    IReadOnlyList<Competency>? Competencies,
+    string? UserId = null)
 {
     public const int NameMax = 100;
+    public const int UserIdMax = 100;
     public const int EmailMax = 254;
     public const int RegistrationNumberMax = 32;
 
@@ -26,6 +28,7 @@ public sealed record TherapistDetails(
             RuleFor(t => t.Competencies).NotNull().WithMessage("competencies is required (an empty list is allowed).")
                 .Must(c => c is null || c.Distinct().Count() == c.Count).WithMessage("competencies lists a competency twice.");
             RuleForEach(t => t.Competencies).IsInEnum();
+            RuleFor(t => t.UserId).MaximumLength(UserIdMax);
         }
     }
 
@@ -35,6 +38,7 @@ public sealed record TherapistDetails(
         therapist.FamilyName = FamilyName!.Trim();
         therapist.Email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim();
         therapist.RegistrationNumber = RegistrationNumber!.Trim();
+        therapist.UserId = string.IsNullOrWhiteSpace(UserId) ? null : UserId.Trim();
         therapist.Competencies.RemoveAll(c => !Competencies!.Contains(c.Competency));
         foreach (var competency in Competencies!.Where(c => !therapist.Holds(c)))
         {
@@ -56,10 +60,11 @@ public sealed record TherapistResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     DateTime? DeactivatedAt,
-    int Version)
+    int Version,
+    string? UserId)
 {
     public static TherapistResponse From(Therapist t) => new(
         t.Id, t.GivenName, t.FamilyName, t.Email, t.RegistrationNumber,
         t.Competencies.Select(c => c.Competency).Order().ToList(),
-        t.IsActive, t.CreatedAt, t.UpdatedAt, t.DeactivatedAt, t.Version);
+        t.IsActive, t.CreatedAt, t.UpdatedAt, t.DeactivatedAt, t.Version, t.UserId);
 }

@@ -36,7 +36,7 @@ public static class CreateTherapist
     }
 
     internal static ProblemHttpResult DuplicateRegistration() =>
-        Problems.Conflict("Another therapist already has this registration number.");
+        Problems.Conflict("Another therapist already has this registration number or user id.");
 }
 
 public static class GetTherapist

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ClinicApi.Data.Migrations;
+
+/// <summary>
+/// The append-only audit trail (the database itself refuses UPDATE, DELETE and TRUNCATE on it: triggers listed
+/// in <see cref="AuditGuarantees"/>), the link from a therapist record to its user (care-team access), and the
+/// erasure instant on patients.
+/// </summary>
+[DbContext(typeof(ClinicDbContext))]
+[Migration("20261122020000_AuditTrailAndCareTeam")]
+public sealed class AuditTrailAndCareTeam : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.AddColumn<string>(name: "user_id", table: "therapists", maxLength: 100, nullable: true);
+        migrationBuilder.CreateIndex("ix_therapists_user_id", "therapists", "user_id", unique: true);
+        migrationBuilder.AddColumn<DateTime>(name: "erased_at", table: "patients", nullable: true);
+
+        migrationBuilder.CreateTable(
+            name: "audit_events",
+            columns: table => new
+            {
+                id = table.Column<Guid>(nullable: false),
+                at = table.Column<DateTime>(nullable: false),
+                user_id = table.Column<string>(maxLength: 100, nullable: false),
+                role = table.Column<string>(maxLength: 20, nullable: false),
+                action = table.Column<string>(maxLength: 100, nullable: false),
+                resource_type = table.Column<string>(maxLength: 40, nullable: false),
+                resource_id = table.Column<Guid>(nullable: true),
+                outcome = table.Column<string>(maxLength: 16, nullable: false),
+                status_code = table.Column<int>(nullable: true),
+                trace_id = table.Column<string>(maxLength: 64, nullable: false),
+            },
+            constraints: table => table.PrimaryKey("pk_audit_events", x => x.id));
+        migrationBuilder.CreateIndex("ix_audit_events_at_id", "audit_events", ["at", "id"]);
+        migrationBuilder.CreateIndex("ix_audit_events_resource_type_resource_id", "audit_events", ["resource_type", "resource_id"]);
+        migrationBuilder.CreateIndex("ix_audit_events_user_id_at", "audit_events", ["user_id", "at"]);
+
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            migrationBuilder.Sql(
+                $"CREATE FUNCTION {AuditGuarantees.PostgresFunction}() RETURNS trigger LANGUAGE plpgsql AS $$ " +
+                $"BEGIN RAISE EXCEPTION '{AuditGuarantees.Message}'; END $$;");
+            migrationBuilder.Sql(
+                $"CREATE TRIGGER {AuditGuarantees.UpdateDeleteTrigger} BEFORE UPDATE OR DELETE ON audit_events " +
+                $"FOR EACH ROW EXECUTE FUNCTION {AuditGuarantees.PostgresFunction}();");
+            migrationBuilder.Sql(
+                $"CREATE TRIGGER {AuditGuarantees.TruncateTrigger} BEFORE TRUNCATE ON audit_events " +
+                $"FOR EACH STATEMENT EXECUTE FUNCTION {AuditGuarantees.PostgresFunction}();");
+        }
+        else
+        {
+            migrationBuilder.Sql($"CREATE TRIGGER {AuditGuarantees.UpdateDeleteTrigger} BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '{AuditGuarantees.Message}'); END;");
+            migrationBuilder.Sql($"CREATE TRIGGER {AuditGuarantees.SqliteDeleteTrigger} BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '{AuditGuarantees.Message}'); END;");
+        }
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable(name: "audit_events");
+        if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
+        {
+            migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {AuditGuarantees.PostgresFunction}();");
+        }
+
+        migrationBuilder.DropColumn("erased_at", "patients");
+        migrationBuilder.DropIndex("ix_therapists_user_id", "therapists");
+        migrationBuilder.DropColumn("user_id", "therapists");
+    }
+}
+
+/// <summary>Names of the database objects that keep the audit trail append-only (not part of the EF model).</summary>
+public static class AuditGuarantees
+{
+    public const string PostgresFunction = "audit_events_append_only";
+    public const string UpdateDeleteTrigger = "tr_audit_events_no_update";
+    public const string TruncateTrigger = "tr_audit_events_no_truncate";
+    public const string SqliteDeleteTrigger = "tr_audit_events_no_delete";
+    public const string Message = "audit_events is append-only";
+}

@@ -1,0 +1,134 @@
+using System.Security.Claims;
+using ClinicApi.Data;
+using ClinicApi.Features.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClinicApi.Infrastructure;
+
+/// <summary>What the <c>{id}</c> of a patient-data route names.</summary>
+public enum CareResource
+{
+    Patient,
+    Episode,
+    Session,
+    Measurement,
+}
+
+/// <summary>Endpoint metadata: the route's <c>{id}</c> leads to a patient, whom a therapist may reach only if in their care.</summary>
+public sealed record CareTeamAttribute(CareResource Resource);
+
+/// <summary>A request body that names a patient and the therapist who will treat them (enrolment, booking).</summary>
+public interface ICareTeamRequest
+{
+    Guid? PatientId { get; }
+
+    /// <summary>The therapist the request puts in charge; a therapist may act for a new patient only with themselves here.</summary>
+    Guid? CareTherapistId { get; }
+}
+
+/// <summary>
+/// Care-team access. Front desk and admin reach every patient record their role allows; a therapist reaches a
+/// patient only while in their care: primary therapist of one of the patient's episodes, or with a session
+/// booked with them. Anything else answers 404, exactly as if it did not exist. The signed-in therapist is the
+/// therapist record whose <c>userId</c> is the token's subject.
+/// </summary>
+public static class CareTeam
+{
+    private const string CacheKey = "care-team-therapist";
+
+    public static TBuilder RequiresCareTeam<TBuilder>(this TBuilder builder, CareResource resource) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new CareTeamAttribute(resource));
+
+    /// <summary>True when the user's reach is limited to their own patients.</summary>
+    public static bool IsRestricted(ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Therapist) && !user.IsInRole(Roles.Admin) && !user.IsInRole(Roles.FrontDesk);
+
+    /// <summary>The therapist record of the signed-in user (Guid.Empty when none is linked), looked up once per request.</summary>
+    public static async Task<Guid> TherapistIdAsync(HttpContext http, ClinicDbContext db, CancellationToken ct)
+    {
+        if (http.Items.TryGetValue(CacheKey, out var cached) && cached is Guid known)
+        {
+            return known;
+        }
+
+        var subject = http.User.FindFirst(AuthSetup.SubjectClaim)?.Value;
+        var id = subject is null ? Guid.Empty : await db.Therapists.AsNoTracking().Where(t => t.UserId == subject).Select(t => t.Id).FirstOrDefaultAsync(ct);
+        http.Items[CacheKey] = id;
+        return id;
+    }
+
+    /// <summary>The patients in a therapist's care, as a query to filter by.</summary>
+    public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId) =>
+        db.Episodes.Where(e => e.PrimaryTherapistId == therapistId).Select(e => e.PatientId)
+            .Union(db.Sessions.Where(s => s.TherapistId == therapistId).Select(s => s.PatientId));
+
+    public static Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CancellationToken ct) =>
+        therapistId == Guid.Empty
+            ? Task.FromResult(false)
+            : PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct);
+
+    /// <summary>Applied to the whole API: checks routes marked <see cref="CareTeamAttribute"/> and <see cref="ICareTeamRequest"/> bodies.</summary>
+    public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        var bodies = context.MethodInfo.GetParameters()
+            .Select((p, i) => (Index: i, p.ParameterType))
+            .Where(p => typeof(ICareTeamRequest).IsAssignableFrom(p.ParameterType))
+            .Select(p => p.Index).ToArray();
+        return async invocation =>
+        {
+            var http = invocation.HttpContext;
+            var marked = http.GetEndpoint()?.Metadata.GetMetadata<CareTeamAttribute>();
+            if ((marked is null && bodies.Length == 0) || !IsRestricted(http.User))
+            {
+                return await next(invocation);
+            }
+
+            var db = http.RequestServices.GetRequiredService<ClinicDbContext>();
+            var ct = http.RequestAborted;
+            var therapistId = await TherapistIdAsync(http, db, ct);
+            if (marked is not null && Guid.TryParse(http.GetRouteValue("id")?.ToString(), out var id))
+            {
+                var patientId = await PatientOfAsync(db, marked.Resource, id, ct);
+                if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, ct))
+                {
+                    return Hidden(marked.Resource.ToString().ToLowerInvariant(), id);
+                }
+            }
+
+            foreach (var index in bodies)
+            {
+                if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request &&
+                    request.CareTherapistId != therapistId && !await InCareAsync(db, therapistId, patient, ct))
+                {
+                    return Hidden("patient", patient);
+                }
+            }
+
+            return await next(invocation);
+        };
+    }
+
+    /// <summary>A therapist asking for another therapist's calendar or worklist: their patients are not this therapist's to see.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult OwnOnly(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: $"A therapist sees their own {what} only; it lists patients in another therapist's care.");
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(string resource, Guid id)
+    {
+        if (AuditScope.Current is { } audit)
+        {
+            audit.Denied = true;
+        }
+
+        return Problems.NotFound(resource, id);
+    }
+
+    private static async Task<Guid?> PatientOfAsync(ClinicDbContext db, CareResource resource, Guid id, CancellationToken ct) => resource switch
+    {
+        CareResource.Patient => id,
+        CareResource.Episode => await db.Episodes.AsNoTracking().Where(e => e.Id == id).Select(e => (Guid?)e.PatientId).FirstOrDefaultAsync(ct),
+        CareResource.Session => await db.Sessions.AsNoTracking().Where(s => s.Id == id).Select(s => (Guid?)s.PatientId).FirstOrDefaultAsync(ct),
+        CareResource.Measurement => await db.Measurements.AsNoTracking().Where(m => m.Id == id || m.RootId == id).Select(m => (Guid?)m.PatientId).FirstOrDefaultAsync(ct),
+        _ => null,
+    };
+}
