@@ -35,6 +35,7 @@ public static class ClinicApiSetup
         services.AddClinicAuth(builder.Configuration, builder.Environment);
         services.AddClinicOpenApi();
         services.AddClinicHealthChecks();
+        services.AddClinicHardening(builder.Configuration);
         return builder;
     }
 
@@ -43,11 +44,13 @@ public static class ClinicApiSetup
         app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseClinicHardening();
 
         app.UseClinicOpenApi();
 
         app.UseAuthentication();
         app.UseMiddleware<AuditMiddleware>();
+        app.UseClinicLimits();
         app.UseAuthorization();
 
         app.MapHealth();

@@ -67,7 +67,8 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
 
         // An audited request's write carries its audit row in the same SaveChanges: one transaction for both.
         var audit = AuditScope.Current;
-        if (audit is not { Written: false } || !ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        if (audit is not { Written: false } ||
+            !ChangeTracker.Entries().Any(e => e.Entity is not AuditEvent && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }

@@ -126,6 +126,7 @@ public sealed class AuditMiddleware(RequestDelegate next, ILogger<AuditMiddlewar
         {
             var db = context.RequestServices.GetRequiredService<ClinicDbContext>();
             db.ChangeTracker.Clear();
+            scope.Written = true;
             db.AuditEvents.Add(scope.ToEvent(outcome, status));
             await db.SaveChangesAsync(CancellationToken.None);
         }

@@ -72,6 +72,7 @@ public static class MeasurementsEndpoints
 
         api.MapPost("/measurements/import", ImportMeasurements.HandleAsync).WithName("ImportMeasurements").WithTags("Measurements")
             .RequireAuthorization(Policies.Administration)
+            .WithMetadata(new BodyLimitAttribute(nameof(SecurityOptions.MaxImportBodyBytes)))
             .WithSummary("Import historical measurements from CSV: all rows validated, all or nothing, every bad row listed")
             .Accepts<string>("text/csv").ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }

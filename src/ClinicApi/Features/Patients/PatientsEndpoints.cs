@@ -26,5 +26,11 @@ public static class PatientsEndpoints
         patients.MapPost("/{id:guid}/restore", ChangePatientStatus.RestoreAsync)
             .WithName("RestorePatient").WithSummary("Restore an archived patient (If-Match required)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        patients.MapGet("/{id:guid}/export", DataSubjectRights.ExportAsync).RequireAuthorization(Policies.Administration)
+            .WithName("ExportPatient").WithSummary("Everything held about one patient, as JSON (admin; subject access request)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        patients.MapPost("/{id:guid}/erase", DataSubjectRights.EraseAsync).RequireAuthorization(Policies.Administration)
+            .WithName("ErasePatient").WithSummary("Irreversibly pseudonymise a patient's identity; de-identified outcomes stay (admin, If-Match)")
+            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
     }
 }
