@@ -116,6 +116,23 @@ public static class Hardening
             await next(context);
         });
         app.UseCors(CorsPolicy);
+        app.Use(async (context, next) =>
+        {
+            // A NUL in the path or query reaches no handler: PostgreSQL refuses it in text, and nothing needs it.
+            if ((context.Request.Path.Value?.Contains('\0', StringComparison.Ordinal) ?? false) ||
+                context.Request.Query.Any(q => q.Key.Contains('\0', StringComparison.Ordinal) || q.Value.Any(v => v?.Contains('\0', StringComparison.Ordinal) ?? false)))
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Malformed request", Detail = "The path or query string holds a NUL character." },
+                });
+                return;
+            }
+
+            await next(context);
+        });
         return app;
     }
 

@@ -11,6 +11,7 @@ public static class JsonSetup
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.MaxDepth = 32;
+        options.Converters.Add(new NoNulStringConverter());
     }
 
     public static IServiceCollection AddClinicJson(this IServiceCollection services)
@@ -21,6 +22,23 @@ public static class JsonSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
+}
+
+/// <summary>
+/// Strings with a NUL character are refused where they are read (400 naming the field): PostgreSQL cannot
+/// store them, and no clinic text needs one.
+/// </summary>
+public sealed class NoNulStringConverter : JsonConverter<string>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = reader.GetString();
+        return value is not null && value.Contains('\0', StringComparison.Ordinal)
+            ? throw new JsonException("A string holds a NUL character.")
+            : value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }
 
 /// <summary>Parses the kebab-case names enums have in JSON, for query-string filters.</summary>

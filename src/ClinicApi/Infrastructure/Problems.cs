@@ -80,6 +80,31 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         });
     }
 
+    /// <summary>
+    /// The database could not be reached or went away mid-request: a connection failure, a server shutting down
+    /// or out of resources, a command timeout, or SQLite still locked after its busy timeout. Wrapped or not
+    /// (EF wraps failures of SaveChanges in DbUpdateException).
+    /// </summary>
+    public static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg when pg.SqlState.StartsWith("08", StringComparison.Ordinal) ||
+                                               pg.SqlState.StartsWith("53", StringComparison.Ordinal) ||
+                                               pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.IsTransient:
+                case NpgsqlException and not PostgresException:
+                case TimeoutException:
+                case System.Net.Sockets.SocketException:
+                case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
     private static ProblemDetails Describe(Exception exception)
     {
         switch (exception)
@@ -113,7 +138,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
                 }
 
                 return problem;
-            case NpgsqlException { IsTransient: true } or TimeoutException:
+            case var _ when IsDatabaseUnavailable(exception):
                 return new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,

@@ -23,6 +23,16 @@ public sealed class PostgresServer : IAsyncLifetime
     private string? _dataDirectory;
     private string? _binDirectory;
     private string _adminConnectionString = string.Empty;
+    private int _port;
+
+    /// <summary>
+    /// Commit waits for the WAL flush. Off for the shared test server (speed); on for a server a test stops
+    /// abruptly, so that every commit it acknowledged survives the stop, as on a real server.
+    /// </summary>
+    public bool SynchronousCommit { get; init; }
+
+    /// <summary>True when the tests started this server and can stop and start it.</summary>
+    public bool IsLocal => _dataDirectory is not null;
 
     public async ValueTask InitializeAsync()
     {
@@ -99,15 +109,24 @@ public sealed class PostgresServer : IAsyncLifetime
             await RunAsync("chown", $"postgres {_dataDirectory}", asPostgres: false);
         }
 
-        var port = FreePort();
+        _port = FreePort();
         await RunAsync(Path.Combine(_binDirectory, "initdb"),
             $"-D {_dataDirectory}/data -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync", asRoot);
-        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"),
-            $"-D {_dataDirectory}/data -l {_dataDirectory}/server.log -w -t 60 start " +
-            $"-o \"-p {port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
-            "-c full_page_writes=off -c max_connections=300\"", asRoot);
-        _adminConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
+        await StartAsync();
+        _adminConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres";
     }
+
+    /// <summary>Starts the stopped server again: same data, same port.</summary>
+    public Task StartAsync() =>
+        RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
+            $"-D {_dataDirectory}/data -l {_dataDirectory}/server.log -w -t 60 start " +
+            $"-o \"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off " +
+            $"-c synchronous_commit={(SynchronousCommit ? "on" : "off")} -c full_page_writes=off -c max_connections=300\"",
+            Environment.UserName == "root");
+
+    /// <summary>Stops the server the way a crash would (immediate mode: no checkpoint, connections cut).</summary>
+    public Task StopAsync() =>
+        RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), $"-D {_dataDirectory}/data -m immediate -w stop", Environment.UserName == "root");
 
     public async ValueTask DisposeAsync()
     {
