@@ -1,6 +1,22 @@
 using ClinicApi;
 using ClinicApi.Data;
 
+// `dotnet ClinicApi.dll probe [url]` asks a running API whether it is alive (the container health check: the
+// runtime image has no curl). Exit code 0 when /health/live answers 200.
+if (args is ["probe", .. var rest])
+{
+    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+    try
+    {
+        using var response = await http.GetAsync(rest.Length > 0 ? rest[0] : "http://127.0.0.1:8080/health/live");
+        return response.IsSuccessStatusCode ? 0 : 1;
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        return 1;
+    }
+}
+
 // `dotnet ClinicApi.dll migrate` applies pending migrations and exits (production applies them
 // this way, with Database:MigrateOnStartup=false); anything else runs the API.
 var migrateOnly = args.Length > 0 && args[0] == "migrate";

@@ -8,6 +8,10 @@ public static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
+    public const string LivePath = "/health/live";
+
+    public const string ReadyPath = "/health/ready";
+
     public static IServiceCollection AddClinicHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks().AddDbContextCheck<ClinicDbContext>("database", tags: [ReadyTag]);
@@ -16,7 +20,7 @@ public static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
     }
 }
