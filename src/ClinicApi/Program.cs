@@ -17,16 +17,19 @@ if (args is ["probe", .. var rest])
     }
 }
 
-// `dotnet ClinicApi.dll migrate` applies pending migrations and exits (production applies them
-// this way, with Database:MigrateOnStartup=false); anything else runs the API.
-var migrateOnly = args.Length > 0 && args[0] == "migrate";
-var builder = WebApplication.CreateBuilder(migrateOnly ? args[1..] : args);
+// `dotnet ClinicApi.dll migrate` applies pending migrations and exits (production applies them this way, with
+// Database:MigrateOnStartup=false); `seed-demo` fills a demo clinic (see DemoClinic); anything else runs the API.
+var command = args is [("migrate" or "seed-demo") and var name, ..] ? name : null;
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 builder.AddClinicApi();
 
 var app = builder.Build();
-if (migrateOnly)
+switch (command)
 {
-    return await DatabaseMigrator.RunMigrateCommandAsync(app.Services);
+    case "migrate":
+        return await DatabaseMigrator.RunMigrateCommandAsync(app.Services);
+    case "seed-demo":
+        return await DemoClinic.RunCommandAsync(app.Services);
 }
 
 app.UseClinicApi();
