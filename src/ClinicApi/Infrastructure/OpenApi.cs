@@ -29,6 +29,8 @@ public static class OpenApiSetup
                 Description = "A JWT from the clinic's identity provider (in Development: POST /auth/dev-token).",
             });
             o.OperationFilter<AuthorizationResponsesFilter>();
+            o.OperationFilter<OpenApiExamples>();
+            o.SchemaFilter<RequiredNonNullableProperties>();
             o.SupportNonNullableReferenceTypes();
             o.CustomSchemaIds(SchemaId);
         });

@@ -29,57 +29,6 @@ public abstract class CrashTests(ITestDatabases databases) : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private Process Start(int port)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ClinicApi.dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["Database__Provider"] = databases.Provider.ToString();
-        start.Environment[databases.Provider == DatabaseProvider.Sqlite ? "Database__SqlitePath" : "Database__ConnectionString"] = _database;
-        start.Environment["Logging__WriteToConsole"] = "false";
-        start.Environment["Security__PermitsPerMinute"] = "10000000";
-        start.Environment["Security__Burst"] = "10000000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "The API did not start within 60 s.");
-            await Task.Delay(100);
-        }
-    }
-
     private static async Task<string> TokenAsync(HttpClient client, Guid subject)
     {
         var response = await client.PostAsJsonAsync("/auth/dev-token", new { role = Roles.Admin, subject });
@@ -90,13 +39,11 @@ public abstract class CrashTests(ITestDatabases databases) : IAsyncLifetime
     [Fact]
     public async Task After_kill_9_every_acknowledged_write_is_there_and_no_import_is_half_written()
     {
-        var port = FreePort();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var api = Start(port);
+        await using var api = new ApiProcess(databases.Provider, _database);
         try
         {
-            var anonymous = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
-            await WaitReadyAsync(anonymous);
+            await api.WaitReadyAsync();
+            var anonymous = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
             var tokens = new System.Collections.Concurrent.ConcurrentDictionary<Guid, string>();
             foreach (var subject in Enumerable.Range(0, 1000).Select(_ => Guid.CreateVersion7()))
             {
@@ -108,7 +55,7 @@ public abstract class CrashTests(ITestDatabases databases) : IAsyncLifetime
             {
                 // Every client gets a subject of its own, from the tokens minted while the API was up.
                 var subject = pool.TryDequeue(out var next) ? next : throw new InvalidOperationException("Out of tokens.");
-                var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+                var client = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
                 client.DefaultRequestHeaders.Authorization = new("Bearer", tokens[subject]);
                 return (client, subject);
             }
@@ -122,27 +69,20 @@ public abstract class CrashTests(ITestDatabases databases) : IAsyncLifetime
             using var stop = new CancellationTokenSource();
             var running = load.RunAsync(workers: 4, stop.Token);
             await Task.Delay(TimeSpan.FromSeconds(2));
-            api.Kill(entireProcessTree: true);
-            await api.WaitForExitAsync();
+            await api.KillAsync();
             await Task.Delay(300);
             await stop.CancelAsync();
             await running;
             Assert.Contains(load.Answers, a => a.Status == 0);
 
-            api = Start(port);
-            await WaitReadyAsync(anonymous);
+            api.Restart();
+            await api.WaitReadyAsync();
             await using var db = databases.CreateContext(_database);
             await load.VerifyAsync(db);
             Assert.True(await db.Patients.CountAsync() >= load.AcknowledgedPatients.Count);
         }
         finally
         {
-            if (!api.HasExited)
-            {
-                api.Kill(entireProcessTree: true);
-                await api.WaitForExitAsync();
-            }
-
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
         }

@@ -318,7 +318,7 @@ public static class ReportsEndpoints
         var reports = api.MapGroup("/reports").WithTags("Reports").RequireAuthorization(Policies.Reports);
         reports.MapGet("/cohort", CohortReport.HandleAsync).WithName("GetCohortReport")
             .WithSummary("Per arm and timepoint outcomes, and each arm against physiotherapy alone beside the published effect (JSON, or CSV with Accept: text/csv)")
-            .Produces<CohortReportResponse>().Produces<string>(StatusCodes.Status200OK, "text/csv").ProducesValidationProblem();
+            .Produces<CohortReportResponse>().WithMetadata(new CsvAlternativeAttribute()).ProducesValidationProblem();
         reports.MapGet("/therapists", TherapistReport.HandleAsync).WithName("GetTherapistReport")
             .WithSummary("Caseload, adherence, responder rate per arm and competencies (treatment fidelity) per therapist")
             .ProducesValidationProblem();

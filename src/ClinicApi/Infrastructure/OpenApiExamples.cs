@@ -1,0 +1,190 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace ClinicApi.Infrastructure;
+
+/// <summary>
+/// Every request body and response in the OpenAPI document gets an example, built from its schema: what a
+/// front-end developer reads first, and what Spectral checks for. Values follow the schema (formats, enums,
+/// ranges) so that the examples validate against it.
+/// </summary>
+public sealed class OpenApiExamples : IOperationFilter
+{
+    private const int MaxDepth = 6;
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<CsvAlternativeAttribute>().Any() &&
+            operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
+        {
+            okResponse.Content ??= new Dictionary<string, OpenApiMediaType>();
+            okResponse.Content["text/csv"] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                Example = JsonValue.Create("row_type,arm,timepoint,...\nsummary,physio,week-22,10,10,5,-1.2,..."),
+            };
+        }
+
+        foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+        {
+            media.Example ??= Example(media.Schema, context, 0);
+        }
+
+        if (operation.Responses is null)
+        {
+            return;
+        }
+
+        foreach (var (status, response) in operation.Responses)
+        {
+            if (response.Content is null)
+            {
+                continue;
+            }
+
+            foreach (var pair in response.Content)
+            {
+                pair.Value.Example ??= pair.Key.Contains("problem", StringComparison.Ordinal)
+                    ? Problem(Example(pair.Value.Schema, context, 0) as JsonObject ?? [], status, response.Description)
+                    : Example(pair.Value.Schema, context, 0);
+            }
+        }
+    }
+
+    /// <summary>A ProblemDetails example for the status, shaped by its schema (validation problems carry <c>errors</c>).</summary>
+    private static JsonObject Problem(JsonObject fromSchema, string status, string? description)
+    {
+        fromSchema["type"] = "https://tools.ietf.org/html/rfc9110";
+        fromSchema["title"] = status == "400" ? "One or more validation errors occurred." : description ?? "Problem";
+        fromSchema["status"] = int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : 400;
+        fromSchema["detail"] = description ?? "See the title.";
+        fromSchema["instance"] = null;
+        if (fromSchema.ContainsKey("errors"))
+        {
+            fromSchema["errors"] = new JsonObject { ["fieldName"] = new JsonArray("The field is required.") };
+        }
+
+        fromSchema["traceId"] = "4bf92f3577b34da6a3ce929d0e0e4736";
+        return fromSchema;
+    }
+
+    private static JsonNode? Example(IOpenApiSchema? schema, OperationFilterContext context, int depth)
+    {
+        if (schema is OpenApiSchemaReference reference)
+        {
+            schema = reference.Reference.Id is { } id && context.SchemaRepository.Schemas.TryGetValue(id, out var target) ? target : null;
+        }
+
+        if (schema is null || depth > MaxDepth)
+        {
+            return null;
+        }
+
+        if (schema.Enum is { Count: > 0 } values)
+        {
+            return values[0]?.DeepClone();
+        }
+
+        if (schema.AllOf is { Count: > 0 } all)
+        {
+            return Example(all[0], context, depth + 1);
+        }
+
+        if (schema.OneOf is { Count: > 0 } one)
+        {
+            return Example(one[0], context, depth + 1);
+        }
+
+        var type = schema.Type ?? JsonSchemaType.Object;
+        if (type.HasFlag(JsonSchemaType.Array))
+        {
+            return Example(schema.Items, context, depth + 1) is { } item ? new JsonArray(item) : new JsonArray();
+        }
+
+        if (type.HasFlag(JsonSchemaType.String))
+        {
+            return schema.Format switch
+            {
+                "uuid" => "0193a5b2-7c1d-7e4f-8a9b-1c2d3e4f5a6b",
+                "date-time" => "2027-03-01T09:00:00Z",
+                "date" => "2027-03-01",
+                "time" => "09:00:00",
+                "email" => "someone@clinic.example",
+                "uri" => "https://clinic.example/",
+                _ => "text",
+            };
+        }
+
+        if (type.HasFlag(JsonSchemaType.Integer))
+        {
+            return Number(schema, 1);
+        }
+
+        if (type.HasFlag(JsonSchemaType.Number))
+        {
+            return Number(schema, 1.5);
+        }
+
+        if (type.HasFlag(JsonSchemaType.Boolean))
+        {
+            return true;
+        }
+
+        var example = new JsonObject();
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            example[name] = Example(property, context, depth + 1);
+        }
+
+        if (schema.AdditionalProperties is { } values2 && example.Count == 0 && Example(values2, context, depth + 1) is { } value)
+        {
+            example["key"] = value;
+        }
+
+        return example;
+    }
+
+    private static JsonValue Number(IOpenApiSchema schema, double fallback)
+    {
+        var minimum = decimal.TryParse(schema.Minimum, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var min) ? (double?)min : null;
+        var maximum = decimal.TryParse(schema.Maximum, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var max) ? (double?)max : null;
+        var value = minimum ?? (maximum is { } m && m < fallback ? m : fallback);
+        return schema.Type!.Value.HasFlag(JsonSchemaType.Integer) ? JsonValue.Create((long)Math.Ceiling(value)) : JsonValue.Create(value);
+    }
+}
+
+/// <summary>Endpoint metadata: with <c>Accept: text/csv</c> the 200 answer is CSV instead of JSON.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class CsvAlternativeAttribute : Attribute;
+
+/// <summary>
+/// A property that can never be null in C# is always present in the JSON (System.Text.Json writes every
+/// property), so the schema marks it required: generated clients then need no null checks for it. Request
+/// bodies declare their fields nullable (the validators say what is missing), so they stay optional.
+/// </summary>
+public sealed class RequiredNonNullableProperties : ISchemaFilter
+{
+    private static readonly System.Reflection.NullabilityInfoContext s_nullability = new();
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema target || target.Properties is not { Count: > 0 } properties || context.Type is null)
+        {
+            return;
+        }
+
+        foreach (var property in context.Type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var nonNullable = property.PropertyType.IsValueType
+                ? Nullable.GetUnderlyingType(property.PropertyType) is null
+                : s_nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull;
+            if (nonNullable && properties.ContainsKey(name))
+            {
+                target.Required ??= new HashSet<string>();
+                target.Required.Add(name);
+            }
+        }
+    }
+}
