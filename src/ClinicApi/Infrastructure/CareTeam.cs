@@ -29,7 +29,8 @@ public interface ICareTeamRequest
 /// <summary>
 /// Care-team access. Front desk and admin reach every patient record their role allows; a therapist reaches a
 /// patient only while in their care: primary therapist of one of the patient's episodes, or with a session
-/// booked with them. Anything else answers 404, exactly as if it did not exist. The signed-in therapist is the
+/// booked with them; or while the patient is in nobody's care yet (intake: screening and enrolment). Anything
+/// else answers 404, exactly as if it did not exist. The signed-in therapist is the
 /// therapist record whose <c>userId</c> is the token's subject.
 /// </summary>
 public static class CareTeam
@@ -62,10 +63,16 @@ public static class CareTeam
         db.Episodes.Where(e => e.PrimaryTherapistId == therapistId).Select(e => e.PatientId)
             .Union(db.Sessions.Where(s => s.TherapistId == therapistId).Select(s => s.PatientId));
 
-    public static Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CancellationToken ct) =>
-        therapistId == Guid.Empty
-            ? Task.FromResult(false)
-            : PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct);
+    /// <summary>
+    /// Patients in nobody's care yet (no episode, no session): the intake queue. Any therapist may open them to
+    /// screen and enrol; the first episode or booking puts them in one therapist's care.
+    /// </summary>
+    public static IQueryable<Guid> Unassigned(ClinicDbContext db) =>
+        db.Patients.Where(p => !db.Episodes.Any(e => e.PatientId == p.Id) && !db.Sessions.Any(s => s.PatientId == p.Id)).Select(p => p.Id);
+
+    public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CancellationToken ct) =>
+        (therapistId != Guid.Empty && await PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct)) ||
+        await Unassigned(db).AnyAsync(p => p == patientId, ct);
 
     /// <summary>Applied to the whole API: checks routes marked <see cref="CareTeamAttribute"/> and <see cref="ICareTeamRequest"/> bodies.</summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)

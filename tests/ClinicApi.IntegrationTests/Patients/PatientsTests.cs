@@ -282,7 +282,17 @@ public abstract class PatientsTests(ITestDatabases databases) : ApiTest(database
         await AssertProblemAsync(await Client(Roles.Manager).GetAsync($"/patients/{id}"), HttpStatusCode.Forbidden);
         await AssertProblemAsync(await SendAsync(Client(Roles.Manager), HttpMethod.Post, "/patients", NewPatient("MRN-96")), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await Client(Roles.FrontDesk).GetAsync($"/patients/{id}")).StatusCode);
-        // A therapist reaches only the patients in their care; this one is in nobody's yet.
+        // In nobody's care yet (intake): any therapist may open the record to screen and enrol.
+        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.Therapist).GetAsync($"/patients/{id}")).StatusCode);
+        var other = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
+        var enrolled = await SendAsync(As(other), HttpMethod.Post, "/episodes", new
+        {
+            patientId = id, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, primaryTherapistId = other.Id,
+            startDate = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), referralReason = "GP",
+        });
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        // Now in another therapist's care: hidden from the rest.
         await AssertProblemAsync(await Client(Roles.Therapist).GetAsync($"/patients/{id}"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await As(other).GetAsync($"/patients/{id}")).StatusCode);
     }
 }

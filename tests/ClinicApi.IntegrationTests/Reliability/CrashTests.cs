@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

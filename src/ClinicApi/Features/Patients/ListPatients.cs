@@ -47,7 +47,8 @@ public static class ListPatients
         if (CareTeam.IsRestricted(http.User))
         {
             var mine = CareTeam.PatientsOf(db, await CareTeam.TherapistIdAsync(http, db, ct));
-            patients = patients.Where(p => mine.Contains(p.Id));
+            var unassigned = CareTeam.Unassigned(db);
+            patients = patients.Where(p => mine.Contains(p.Id) || unassigned.Contains(p.Id));
         }
 
         if (query.Status != "all")
