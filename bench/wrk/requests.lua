@@ -1,5 +1,6 @@
 -- Replays requests from a file, one per line: METHOD<TAB>PATH[<TAB>JSON BODY]. Each wrk thread takes every
 -- n-th line from its own offset, so no two requests of a run are the same line (distinct booking slots).
+-- Arguments: FILE THREADS [warmup].
 local threads = {}
 local counter = 0
 
@@ -16,6 +17,10 @@ function init(args)
   end
   nthreads = tonumber(args[2]) or 1
   position = id
+  if args[3] == "warmup" then
+    -- The warm-up takes lines from the second half, so the measured run's bookings are still free.
+    position = id + nthreads * math.floor(#lines / (2 * nthreads))
+  end
 end
 
 function request()
