@@ -54,6 +54,24 @@ public static class Idempotency
             : (JsonSerializer.Deserialize<T>(record.ResponseBody, s_json), record.Location, null);
     }
 
+    /// <summary>The first answer again (201 with its body and Location), a 422 for another body, or null when the key is new.</summary>
+    public static async Task<Results<Created<T>, ProblemHttpResult>?> ReplayAsync<T>(ClinicDbContext db, Key key, CancellationToken ct)
+        where T : class
+    {
+        var (previous, location, problem) = await FindAsync<T>(db, key, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (previous is null)
+        {
+            return null;
+        }
+
+        return TypedResults.Created(location, previous);
+    }
+
     public static void Remember(ClinicDbContext db, Key key, int statusCode, string location, object response, DateTime now) =>
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {

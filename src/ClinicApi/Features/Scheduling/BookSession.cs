@@ -43,7 +43,7 @@ public static class BookSession
 
         var startsAt = request.StartsAt!.Value.ToUniversalTime();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (key is not null && await ReplayAsync(db, key, ct) is { } replay)
+        if (key is not null && await Idempotency.ReplayAsync<SessionResponse>(db, key, ct) is { } replay)
         {
             return replay;
         }
@@ -78,7 +78,7 @@ public static class BookSession
         if (await BookingRules.CheckAsync(db, clock, therapist.Id, episode.PatientId, startsAt, request.DurationMinutes!.Value, null, ct) is { } conflict)
         {
             // A retry racing its first attempt sees that attempt's session as a clash: answer with the first result.
-            return key is not null && await ReplayAsync(db, key, ct) is { } first ? first : Sessions.Problem(conflict);
+            return key is not null && await Idempotency.ReplayAsync<SessionResponse>(db, key, ct) is { } first ? first : Sessions.Problem(conflict);
         }
 
         var session = new Session
@@ -110,7 +110,7 @@ public static class BookSession
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            if (key is not null && await ReplayAsync(db, key, ct) is { } raced)
+            if (key is not null && await Idempotency.ReplayAsync<SessionResponse>(db, key, ct) is { } raced)
             {
                 return raced;
             }
@@ -122,22 +122,6 @@ public static class BookSession
         logger.LogInformation("Booked session {SessionId} for episode {EpisodeId}", session.Id, session.EpisodeId);
         ETags.Set(http.Response, session);
         return TypedResults.Created(location, response);
-    }
-
-    private static async Task<Results<Created<SessionResponse>, ProblemHttpResult>?> ReplayAsync(ClinicDbContext db, Idempotency.Key key, CancellationToken ct)
-    {
-        var (previous, location, problem) = await Idempotency.FindAsync<SessionResponse>(db, key, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (previous is null)
-        {
-            return null;
-        }
-
-        return TypedResults.Created(location, previous);
     }
 }
 

@@ -50,7 +50,7 @@ public static class CreateSeries
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (key is not null && await ReplayAsync(db, key, ct) is { } replay)
+        if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } replay)
         {
             return replay;
         }
@@ -129,7 +129,7 @@ public static class CreateSeries
 
         if (skipped.Count > 0 && request.SkipConflicts != true)
         {
-            if (key is not null && await ReplayAsync(db, key, ct) is { } first)
+            if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } first)
             {
                 return first;
             }
@@ -155,7 +155,7 @@ public static class CreateSeries
         {
             await transaction.RollbackAsync(ct);
             db.ChangeTracker.Clear();
-            if (key is not null && await ReplayAsync(db, key, ct) is { } raced)
+            if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } raced)
             {
                 return raced;
             }
@@ -179,21 +179,5 @@ public static class CreateSeries
                 yield return date;
             }
         }
-    }
-
-    private static async Task<Results<Created<SeriesResponse>, ProblemHttpResult>?> ReplayAsync(ClinicDbContext db, Idempotency.Key key, CancellationToken ct)
-    {
-        var (previous, location, problem) = await Idempotency.FindAsync<SeriesResponse>(db, key, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        if (previous is null)
-        {
-            return null;
-        }
-
-        return TypedResults.Created(location, previous);
     }
 }
