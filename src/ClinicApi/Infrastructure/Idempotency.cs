@@ -4,6 +4,7 @@ using ClinicApi.Data;
 using ClinicApi.Features.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace ClinicApi.Infrastructure;
 
@@ -70,6 +71,34 @@ public static class Idempotency
         }
 
         return TypedResults.Created(location, previous);
+    }
+
+    /// <summary>
+    /// Remembers the answer under the key (when one was sent) and commits it with the change, in one transaction.
+    /// When the database refuses the change (an overlap, or the same key committed first by a racing retry) it
+    /// rolls back and says so, with the first answer when a retry won the race.
+    /// </summary>
+    public static async Task<(bool Refused, Results<Created<T>, ProblemHttpResult>? FirstAnswer)> CommitAsync<T>(
+        ClinicDbContext db, IDbContextTransaction transaction, Key? key, string location, T response, DateTime now, CancellationToken ct)
+        where T : class
+    {
+        if (key is not null)
+        {
+            Remember(db, key, StatusCodes.Status201Created, location, response, now);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (false, null);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsOverlapViolation(e) || DbErrors.IsUniqueViolation(e))
+        {
+            await transaction.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return (true, key is null ? null : await ReplayAsync<T>(db, key, ct));
+        }
     }
 
     public static void Remember(ClinicDbContext db, Key key, int statusCode, string location, object response, DateTime now) =>

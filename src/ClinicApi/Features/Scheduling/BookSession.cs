@@ -96,27 +96,15 @@ public static class BookSession
         db.Sessions.Add(session);
         var response = SessionResponse.From(session, clock);
         var location = $"/sessions/{session.Id}";
-        if (key is not null)
+        var (refused, firstAnswer) = await Idempotency.CommitAsync(db, transaction, key, location, response, clock.UtcNow, ct);
+        if (refused)
         {
-            Idempotency.Remember(db, key, StatusCodes.Status201Created, location, response, clock.UtcNow);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsOverlapViolation(e) || DbErrors.IsUniqueViolation(e))
-        {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            if (key is not null && await Idempotency.ReplayAsync<SessionResponse>(db, key, ct) is { } raced)
+            if (firstAnswer is not null)
             {
-                return raced;
+                return firstAnswer;
             }
 
-            var clash = await BookingRules.ClashingSessionAsync(db, session.TherapistId, session.PatientId, session.StartsAt, session.EndsAt, ct);
-            return Sessions.Clash(clash);
+            return Sessions.Clash(await BookingRules.ClashingSessionAsync(db, session.TherapistId, session.PatientId, session.StartsAt, session.EndsAt, ct));
         }
 
         logger.LogInformation("Booked session {SessionId} for episode {EpisodeId}", session.Id, session.EpisodeId);

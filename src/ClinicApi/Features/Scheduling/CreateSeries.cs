@@ -141,23 +141,12 @@ public static class CreateSeries
         db.Sessions.AddRange(created);
         var response = new SeriesResponse(seriesId, created.Select(s => SessionResponse.From(s, clock)).ToList(), skipped);
         var location = $"/episodes/{id}/sessions";
-        if (key is not null)
+        var (refused, firstAnswer) = await Idempotency.CommitAsync(db, transaction, key, location, response, clock.UtcNow, ct);
+        if (refused)
         {
-            Idempotency.Remember(db, key, StatusCodes.Status201Created, location, response, clock.UtcNow);
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (DbErrors.IsOverlapViolation(e) || DbErrors.IsUniqueViolation(e))
-        {
-            await transaction.RollbackAsync(ct);
-            db.ChangeTracker.Clear();
-            if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } raced)
+            if (firstAnswer is not null)
             {
-                return raced;
+                return firstAnswer;
             }
 
             return Problems.Conflict("Another booking took one of these slots while the series was being created; nothing was created. Retry.");
