@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 using ClinicApi.Data;
@@ -79,10 +80,7 @@ public static class Availability
     {
         public FreeSlotsValidator()
         {
-            RuleFor(q => q.From).NotNull();
-            RuleFor(q => q.To).NotNull().GreaterThanOrEqualTo(q => q.From)
-                .Must((q, to) => q.From is null || to!.Value.DayNumber - q.From.Value.DayNumber < MaxRangeDays)
-                .WithMessage($"the range spans at most {MaxRangeDays} days.");
+            this.LocalDateRange(q => q.From, q => q.To);
             RuleFor(q => q.DurationMinutes).NotNull().InclusiveBetween(BookingRules.MinDuration, BookingRules.MaxDuration);
             RuleFor(q => q.StepMinutes).InclusiveBetween(5, 60);
         }
@@ -228,6 +226,19 @@ public static class Availability
 
     private static string ETagOf(IEnumerable<WorkingRange> ranges) =>
         "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(";", ranges.Select(r => $"{r.Weekday},{r.StartsAt},{r.EndsAt}")))))[..16] + "\"";
+
+    /// <summary>
+    /// A range of local dates in a query: both given, <c>to</c> not before <c>from</c>, at most
+    /// <see cref="MaxRangeDays"/> days (every calendar and slot list is bounded).
+    /// </summary>
+    public static void LocalDateRange<T>(this AbstractValidator<T> validator, Expression<Func<T, DateOnly?>> from, Expression<Func<T, DateOnly?>> to)
+    {
+        var start = from.Compile();
+        validator.RuleFor(from).NotNull();
+        validator.RuleFor(to).NotNull().GreaterThanOrEqualTo(from)
+            .Must((q, end) => start(q) is not { } first || end!.Value.DayNumber - first.DayNumber < MaxRangeDays)
+            .WithMessage($"the range spans at most {MaxRangeDays} days.");
+    }
 
     private static bool TryTime(string? text, out TimeOnly time) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);

@@ -30,13 +30,7 @@ public static class ScheduleQueries
 
     public sealed class RangeValidator : AbstractValidator<RangeQuery>
     {
-        public RangeValidator()
-        {
-            RuleFor(q => q.From).NotNull();
-            RuleFor(q => q.To).NotNull().GreaterThanOrEqualTo(q => q.From)
-                .Must((q, to) => q.From is null || to!.Value.DayNumber - q.From.Value.DayNumber < Availability.MaxRangeDays)
-                .WithMessage($"the range spans at most {Availability.MaxRangeDays} days.");
-        }
+        public RangeValidator() => this.LocalDateRange(q => q.From, q => q.To);
     }
 
     public sealed class PatientSessionsQuery
