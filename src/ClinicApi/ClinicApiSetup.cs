@@ -29,6 +29,7 @@ public static class ClinicApiSetup
         services.AddClinicOptions();
         services.AddClinicOutcomes();
         services.AddClinicDatabase(builder.Configuration, builder.Environment);
+        services.AddClinicAudit();
         services.AddClinicJson();
         services.AddClinicProblemDetails();
         services.AddClinicValidation();

@@ -70,6 +70,9 @@ public abstract class ApiTest(ITestDatabases databases) : IAsyncLifetime
 
     protected ClinicDbContext Db() => databases.CreateContext(_connectionString);
 
+    /// <summary>Waits until the API has committed the audit rows of every request answered so far (reads are written in batches).</summary>
+    protected Task FlushAuditAsync() => Factory.Services.GetRequiredService<ClinicApi.Features.Audit.AuditWriter>().FlushAsync();
+
     protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();

@@ -15,6 +15,7 @@ public abstract class AuditTrailTests(ITestDatabases databases) : ApiTest(databa
 {
     private async Task<List<AuditEvent>> EventsAsync()
     {
+        await FlushAuditAsync();
         await using var db = Db();
         return await db.AuditEvents.OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync();
     }
@@ -51,6 +52,26 @@ public abstract class AuditTrailTests(ITestDatabases databases) : ApiTest(databa
         Assert.Equal(read.Headers.GetValues(TraceIds.HeaderName).Single(), get.TraceId);
         Assert.Equal(("RegisterPatient", AuditOutcome.Failed, (int?)409, (Guid?)null), (failed.Action, failed.Outcome, failed.StatusCode, failed.ResourceId));
         Assert.Equal((Roles.Manager, AuditOutcome.Denied, (int?)403), (denied.Role, denied.Outcome, denied.StatusCode));
+    }
+
+    [Fact]
+    public async Task Parallel_reads_are_each_recorded_once_and_stopping_the_api_writes_what_is_still_queued()
+    {
+        var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
+        var reader = Guid.CreateVersion7();
+        await using var api = CreateFactory(ConnectionString);
+        api.Settings["Security:PermitsPerMinute"] = "100000";
+        api.Settings["Security:Burst"] = "100000";
+        var client = ClientFor(api, Roles.FrontDesk, reader);
+        var reads = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => client.GetAsync($"/patients/{patient.Id}")));
+        Assert.All(reads, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        // No flush: a graceful stop (what a deployment's SIGTERM does) drains the batching writer.
+        await api.DisposeAsync();
+        await using var db = Db();
+        var traces = await db.AuditEvents.Where(e => e.UserId == reader.ToString()).Select(e => e.TraceId).ToListAsync();
+        Assert.Equal(300, traces.Count);
+        Assert.Equal(reads.Select(r => r.Headers.GetValues(TraceIds.HeaderName).Single()).Order(), traces.Order());
     }
 
     [Fact]
@@ -95,6 +116,7 @@ public abstract class AuditTrailTests(ITestDatabases databases) : ApiTest(databa
         }
 
         // And the database itself refuses, whoever asks.
+        await FlushAuditAsync();
         await using var db = Db();
         var before = await db.AuditEvents.CountAsync();
         Assert.True(before > 0);

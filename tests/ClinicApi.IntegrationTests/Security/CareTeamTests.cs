@@ -94,6 +94,7 @@ public abstract class CareTeamTests(ITestDatabases databases) : ApiTest(database
 
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         // Nothing A tried changed anything.
+        await FlushAuditAsync();
         await using var db = Db();
         Assert.Equal(1, await db.Sessions.CountAsync());
         Assert.Equal(1, await db.Measurements.CountAsync());

@@ -59,6 +59,7 @@ public abstract class DataSubjectRightsTests(ITestDatabases databases) : ApiTest
         Assert.NotEmpty(export.Accesses);
         await AssertProblemAsync(await Client(Roles.FrontDesk).GetAsync($"/patients/{patient.Id}/export"), HttpStatusCode.Forbidden);
         await AssertProblemAsync(await Client(Roles.Admin).GetAsync($"/patients/{Guid.CreateVersion7()}/export"), HttpStatusCode.NotFound);
+        await FlushAuditAsync();
         await using var db = Db();
         Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == "ExportPatient" && e.ResourceId == patient.Id && e.Outcome == AuditOutcome.Allowed));
     }

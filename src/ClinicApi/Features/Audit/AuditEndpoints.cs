@@ -47,8 +47,10 @@ public static class ReadAuditTrail
         }
     }
 
-    public static async Task<Ok<Page<AuditEventResponse>>> HandleAsync([AsParameters] Query query, ClinicDbContext db, CancellationToken ct)
+    public static async Task<Ok<Page<AuditEventResponse>>> HandleAsync([AsParameters] Query query, ClinicDbContext db, AuditWriter writer, CancellationToken ct)
     {
+        // Reads are recorded in batches a few milliseconds after they answer: the trail shows every one before this call.
+        await writer.FlushAsync(ct);
         var events = db.AuditEvents.AsNoTracking();
         if (query.UserId is { } user)
         {

@@ -1,6 +1,5 @@
 using ClinicApi.Data;
 using ClinicApi.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Features.Audit;
 
@@ -11,6 +10,14 @@ public static class AuditConventions
 {
     public static TBuilder Audited<TBuilder>(this TBuilder builder, string resourceType) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AuditedAttribute(resourceType));
+
+    /// <summary>The batching writer of read, refusal and failure rows: one instance, started and drained with the host.</summary>
+    public static IServiceCollection AddClinicAudit(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        return services;
+    }
 }
 
 /// <summary>
@@ -75,10 +82,10 @@ public sealed class AuditScope
 
 /// <summary>
 /// Audits every call of an endpoint marked <see cref="AuditedAttribute"/>. Writes record themselves inside
-/// their own SaveChanges (see <see cref="ClinicDbContext"/>); reads, refusals and failures are recorded here once
-/// the response status is known. Runs after authentication, before authorization, so a 403 is recorded too.
+/// their own SaveChanges (see <see cref="ClinicDbContext"/>); reads, refusals and failures are handed to the
+/// batching <see cref="AuditWriter"/> once the response status is known. Runs after authentication, before authorization, so a 403 is recorded too.
 /// </summary>
-public sealed class AuditMiddleware(RequestDelegate next, ILogger<AuditMiddleware> logger)
+public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, ILogger<AuditMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context, ClinicClock clock)
     {
@@ -110,30 +117,27 @@ public sealed class AuditMiddleware(RequestDelegate next, ILogger<AuditMiddlewar
             {
                 if (!scope.Written)
                 {
-                    await RecordAsync(context, scope, logger);
+                    await RecordAsync(context, scope);
                 }
             }
         }
     }
 
-    private static async Task RecordAsync(HttpContext context, AuditScope scope, ILogger logger)
+    private async Task RecordAsync(HttpContext context, AuditScope scope)
     {
         var status = context.Response.StatusCode;
         var outcome = scope.Denied || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
             ? AuditOutcome.Denied
             : status < 400 ? AuditOutcome.Allowed : AuditOutcome.Failed;
+        scope.Written = true;
         try
         {
-            var db = context.RequestServices.GetRequiredService<ClinicDbContext>();
-            db.ChangeTracker.Clear();
-            scope.Written = true;
-            db.AuditEvents.Add(scope.ToEvent(outcome, status));
-            await db.SaveChangesAsync(CancellationToken.None);
+            await writer.EnqueueAsync(scope.ToEvent(outcome, status));
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or TimeoutException or System.Data.Common.DbException)
+        catch (System.Threading.Channels.ChannelClosedException)
         {
-            // The response has gone; the missing row is itself reported, with ids only.
-            logger.LogError(e, "Could not record the audit event of {Action} ({Outcome}, trace {TraceId})", scope.Action, outcome, scope.TraceId);
+            // Only while the API shuts down after its requests drained; ids only.
+            logger.LogError("Could not record the audit event of {Action} ({Outcome}, trace {TraceId}): shutting down", scope.Action, outcome, scope.TraceId);
         }
     }
 }

@@ -45,7 +45,7 @@ public static class DataSubjectRights
     }
 
     public static async Task<Results<Ok<PatientExport>, ProblemHttpResult>> ExportAsync(
-        Guid id, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, CancellationToken ct)
+        Guid id, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, AuditWriter audit, CancellationToken ct)
     {
         var patient = await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
         if (patient is null)
@@ -53,6 +53,8 @@ public static class DataSubjectRights
             return Problems.NotFound("patient", id);
         }
 
+        // Every access answered so far is in the export: reads are recorded in batches, so wait for them.
+        await audit.FlushAsync(ct);
         var episodes = await db.Episodes.AsNoTracking().Where(e => e.PatientId == id).OrderBy(e => e.StartDate).ToListAsync(ct);
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.PatientId == id).OrderBy(s => s.StartsAt).Take(MaxRows).ToListAsync(ct);
         var measurements = await db.Measurements.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.TakenAt).ThenBy(m => m.Version).Take(MaxRows).ToListAsync(ct);
