@@ -72,7 +72,9 @@ public partial class Program
     /// The cohort report's aggregate in one statement: per arm, baseline and week-22 pain (the measurement nearest
     /// each target in its window), change, SD and responders; consented patients only.
     /// </summary>
-    public const string CohortSql = """
+    // The previous, narrower reference (one window: week 22 against baseline, pain NRS, no adherence), kept so
+    // results stay comparable with earlier runs; it is not the report's whole aggregate.
+    public const string Week22Sql = """
         WITH placed AS (
           SELECT e.id AS episode_id, e.arm_id, m.score,
                  (m.taken_at::date - e.start_date) / 7.0 AS weeks
@@ -85,5 +87,56 @@ public partial class Program
                avg(CASE WHEN b.score - w.score >= 2 OR (b.score > 0 AND (b.score - w.score) / b.score >= 0.3) THEN 1.0 ELSE 0.0 END) AS responder_rate
         FROM baseline b JOIN week22 w ON w.episode_id = b.episode_id
         GROUP BY b.arm_id ORDER BY b.arm_id
+        """;
+
+    // The cohort report's aggregate in one statement: every current pain NRS score placed in the first timepoint
+    // window (clinic-local weeks since the episode start; the windows of OutcomesOptions.DefaultTimepoints) that contains it, the nearest one per episode and
+    // window kept, then per arm and follow-up window: eligible, missing, n, baseline mean, mean change, SD,
+    // responders (2 points or 30%), and the arm's session adherence. Consenting patients only.
+    public const string CohortSql = """
+        WITH w(code, ord, week, eot, before, after) AS (VALUES
+          ('baseline', 0, 0, false, 2.0, 1.0), ('end-of-treatment', 1, 0, true, 1.0, 2.0), ('week-10', 2, 10, false, 1.5, 2.0),
+          ('week-22', 3, 22, false, 3.0, 2.0), ('6-months', 4, 26, false, 2.0, 4.0), ('12-months', 5, 52, false, 4.0, 8.0)),
+        ep AS (
+          SELECT e.id, e.arm_id, e.start_date, a.weeks, a.weeks * a.sessions_per_week AS planned
+          FROM episodes e
+          JOIN patients p ON p.id = e.patient_id AND p.consent_to_deidentified_reporting
+          JOIN treatment_arms a ON a.id = e.arm_id),
+        m AS (
+          SELECT ep.id AS episode_id, ep.weeks AS protocol_weeks, m.score,
+                 ((m.taken_at AT TIME ZONE 'UTC' AT TIME ZONE 'Europe/London')::date - ep.start_date) / 7.0 AS weeks
+          FROM measurements m JOIN ep ON ep.id = m.episode_id
+          WHERE m.instrument = 'pain-nrs' AND NOT m.superseded AND m.status <> 'EnteredInError'),
+        located AS (
+          SELECT m.episode_id, m.score, w.code, abs(m.weeks - CASE WHEN w.eot THEN m.protocol_weeks ELSE w.week END) AS distance
+          FROM (SELECT m.*, CASE
+                  WHEN weeks BETWEEN -2 AND 1 THEN 'baseline'
+                  WHEN weeks BETWEEN protocol_weeks - 1 AND protocol_weeks + 2 THEN 'end-of-treatment'
+                  WHEN weeks BETWEEN 8.5 AND 12 THEN 'week-10'
+                  WHEN weeks BETWEEN 19 AND 24 THEN 'week-22'
+                  WHEN weeks BETWEEN 24 AND 30 THEN '6-months'
+                  WHEN weeks BETWEEN 48 AND 60 THEN '12-months' END AS code FROM m) m
+          JOIN w ON w.code = m.code),
+        best AS (SELECT DISTINCT ON (episode_id, code) episode_id, code, score FROM located ORDER BY episode_id, code, distance),
+        fu AS (
+          SELECT ep.arm_id, w.code, b.score AS base, f.score AS value,
+                 ep.start_date + round(((CASE WHEN w.eot THEN ep.weeks ELSE w.week END) + w.after) * 7)::int AS closes
+          FROM ep CROSS JOIN w
+          LEFT JOIN best b ON b.episode_id = ep.id AND b.code = 'baseline'
+          LEFT JOIN best f ON f.episode_id = ep.id AND f.code = w.code
+          WHERE w.code <> 'baseline'),
+        attended AS (SELECT episode_id, count(*) AS n FROM sessions WHERE status = 'Attended' GROUP BY episode_id),
+        adherence AS (
+          SELECT ep.arm_id, avg(least(1.0, coalesce(attended.n, 0)::numeric / ep.planned)) AS adherence
+          FROM ep LEFT JOIN attended ON attended.episode_id = ep.id WHERE ep.planned > 0 GROUP BY ep.arm_id)
+        SELECT fu.arm_id, fu.code,
+               count(*) FILTER (WHERE value IS NOT NULL OR closes < current_date) AS eligible,
+               count(*) FILTER (WHERE value IS NULL AND closes < current_date) AS missing,
+               count(value - base) AS n, avg(base) FILTER (WHERE value IS NOT NULL) AS baseline_mean,
+               avg(value - base) AS mean_change, stddev_samp(value - base) AS sd,
+               count(*) FILTER (WHERE base - value >= 2 OR (base > 0 AND (base - value) / base >= 0.3)) AS responders,
+               max(adherence.adherence) AS adherence
+        FROM fu JOIN adherence ON adherence.arm_id = fu.arm_id
+        GROUP BY fu.arm_id, fu.code ORDER BY fu.arm_id, fu.code
         """;
 }

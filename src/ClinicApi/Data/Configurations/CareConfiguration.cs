@@ -76,6 +76,9 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
         // Two corrections of the same version race for the same next version number: the database keeps one.
         builder.HasIndex(m => new { m.RootId, m.Version }).IsUnique();
         builder.HasIndex(m => new { m.Instrument, m.EpisodeId });
+        // Reports read every current score of one instrument: answered from this index alone.
+        builder.HasIndex(m => new { m.Instrument, m.EpisodeId, m.TakenAt, m.Score }).HasDatabaseName("ix_measurements_current_scores")
+            .HasFilter(Migrations.CurrentScoresIndex.Filter);
     }
 }
 

@@ -71,25 +71,30 @@ public static class CohortData
             episodes = episodes.Where(e => e.PrimaryTherapistId == therapistId);
         }
 
-        var excluded = 0;
+        // Episodes with their arm and the patient's consent in one read: who is left out is counted from it.
+        var all = await episodes.Join(db.Patients, e => e.PatientId, p => p.Id, (e, p) => new { Episode = e, p.ConsentToDeidentifiedReporting })
+            .Join(db.Arms, x => x.Episode.ArmId, a => a.Id, (x, a) => new
+            {
+                x.Episode.Id, x.Episode.ArmId, a.Code, a.EvidenceIdCodes, a.Weeks, a.SessionsPerWeek, x.Episode.PrimaryTherapistId,
+                x.Episode.StartDate, x.Episode.Status, Consented = x.ConsentToDeidentifiedReporting,
+            }).ToListAsync(ct);
+        var rows = consentedOnly ? all.Where(r => r.Consented).ToList() : all;
+        var excluded = all.Count - rows.Count;
         if (consentedOnly)
         {
-            var withConsent = episodes.Join(db.Patients, e => e.PatientId, p => p.Id, (e, p) => new { Episode = e, p.ConsentToDeidentifiedReporting });
-            excluded = await withConsent.CountAsync(x => !x.ConsentToDeidentifiedReporting, ct);
-            episodes = withConsent.Where(x => x.ConsentToDeidentifiedReporting).Select(x => x.Episode);
+            episodes = episodes.Join(db.Patients.Where(p => p.ConsentToDeidentifiedReporting), e => e.PatientId, p => p.Id, (e, p) => e);
         }
 
-        var rows = await episodes.Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => new
-        {
-            e.Id, e.ArmId, a.Code, a.EvidenceIdCodes, a.Weeks, a.SessionsPerWeek, e.PrimaryTherapistId, e.StartDate, e.Status,
-        }).ToListAsync(ct);
         var scores = (await db.Measurements.AsNoTracking().Current().Where(m => m.Instrument == instrument)
                 .Join(episodes, m => m.EpisodeId, e => (Guid?)e.Id, (m, e) => new { EpisodeId = e.Id, m.TakenAt, m.Score })
                 .ToListAsync(ct))
             .ToLookup(s => s.EpisodeId, s => (s.TakenAt, s.Score));
+        // Counted per episode first (an index-only scan), then matched to the report's episodes: joining every
+        // session row to its episode and patient before grouping costs several times as much.
         var attended = await db.Sessions.AsNoTracking().Where(s => s.Status == SessionStatus.Attended)
-            .Join(episodes, s => s.EpisodeId, e => e.Id, (s, e) => s.EpisodeId)
-            .GroupBy(id => id).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            .GroupBy(s => s.EpisodeId).Select(g => new { EpisodeId = g.Key, Count = g.Count() })
+            .Join(episodes, a => a.EpisodeId, e => e.Id, (a, e) => a)
+            .ToDictionaryAsync(x => x.EpisodeId, x => x.Count, ct);
         var result = rows.Select(r => new CohortEpisode(r.Id, r.ArmId, r.Code, r.EvidenceIdCodes.Split(',', StringSplitOptions.RemoveEmptyEntries),
             r.Weeks, r.Weeks * r.SessionsPerWeek, r.PrimaryTherapistId, r.StartDate, attended.GetValueOrDefault(r.Id), scores[r.Id].ToList())).ToList();
         return (result, excluded, rows.Select(r => (r.Id, r.Status == EpisodeStatus.Active)).ToList());
