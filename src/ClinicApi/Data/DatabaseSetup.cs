@@ -29,6 +29,13 @@ public sealed class DatabaseOptions
     public bool MigrateOnStartup { get; set; } = true;
 
     public int CommandTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// PostgreSQL: how many of the most used statements each connection keeps prepared on the server, so they are
+    /// parsed and planned once rather than on every call (Npgsql automatic preparation; 0 turns it off). Ignored
+    /// when the connection string sets <c>Max Auto Prepare</c> itself.
+    /// </summary>
+    public int MaxAutoPrepare { get; set; } = 64;
 }
 
 /// <summary>The one place that knows which database provider is in use.</summary>
@@ -76,10 +83,17 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
                 }
 
-                return new NpgsqlConnectionStringBuilder(options.ConnectionString)
+                var postgres = new NpgsqlConnectionStringBuilder(options.ConnectionString)
                 {
                     Timeout = Math.Min(options.CommandTimeoutSeconds, 15),
-                }.ToString();
+                };
+                if (!postgres.ContainsKey("Max Auto Prepare"))
+                {
+                    postgres.MaxAutoPrepare = options.MaxAutoPrepare;
+                    postgres.AutoPrepareMinUsages = 2;
+                }
+
+                return postgres.ToString();
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");
         }

@@ -198,6 +198,23 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
     }
 
     [Fact]
+    public async Task The_longest_session_still_clashes_with_a_booking_in_its_last_minutes()
+    {
+        // The clash search reads only sessions that started less than the maximum duration before the new start.
+        var setup = await SetUpAsync();
+        var (longest, _) = await BookedAsync(Booking(setup, Tuesday(10), duration: 120));
+        var clash = await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(11, 55), duration: 30)), HttpStatusCode.Conflict);
+        Assert.Equal(longest.Id, clash.GetProperty("clashingSessionId").GetGuid());
+        var (after, _) = await BookedAsync(Booking(setup, Tuesday(12), duration: 30));
+        Assert.NotEqual(longest.Id, after.Id);
+        // Free slots use the same search: no 30-minute slot overlaps 10:00-12:30, and 12:30 itself is free.
+        var slots = await ReadAsync<List<FreeSlot>>(await Client(Roles.Admin).GetAsync(
+            $"/therapists/{setup.TherapistId}/free-slots?from={Tuesday(0):yyyy-MM-dd}&to={Tuesday(0):yyyy-MM-dd}&durationMinutes=30&stepMinutes=5"));
+        Assert.DoesNotContain(slots, slot => slot.StartsAt.ToUniversalTime() > Tuesday(9, 30) && slot.StartsAt.ToUniversalTime() < Tuesday(12, 30));
+        Assert.Contains(slots, slot => slot.StartsAt.ToUniversalTime() == Tuesday(12, 30));
+    }
+
+    [Fact]
     public async Task A_session_for_an_episode_that_has_ended_is_refused()
     {
         var setup = await SetUpAsync();

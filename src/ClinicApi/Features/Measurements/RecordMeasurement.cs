@@ -1,4 +1,5 @@
 using ClinicApi.Data;
+using ClinicApi.Features.Episodes;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;
@@ -101,14 +102,21 @@ public static class MeasurementRules
 
     /// <summary>
     /// The patient's episode a measurement without one belongs to: the latest that started on or before the day
-    /// (or up to two weeks after it, for a baseline taken before the first session).
+    /// (or up to two weeks after it, for a baseline taken before the first session); with what places it in time.
     /// </summary>
-    public static Task<Guid?> EpisodeOnAsync(ClinicDbContext db, Guid patientId, DateOnly takenOn, CancellationToken ct)
+    public static Task<EpisodeTimeline?> EpisodeOnAsync(ClinicDbContext db, Guid patientId, DateOnly takenOn, CancellationToken ct)
     {
         var latestStart = takenOn.AddDays(14);
-        return db.Episodes.AsNoTracking().Where(e => e.PatientId == patientId && e.StartDate <= latestStart)
-            .OrderByDescending(e => e.StartDate).ThenByDescending(e => e.Id).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct);
+        return Timelines(db, db.Episodes.AsNoTracking().Where(e => e.PatientId == patientId && e.StartDate <= latestStart)
+            .OrderByDescending(e => e.StartDate).ThenByDescending(e => e.Id)).FirstOrDefaultAsync(ct);
     }
+
+    /// <summary>The patient's episode with this id, with what places a measurement in it; null when the patient has no such episode.</summary>
+    public static Task<EpisodeTimeline?> EpisodeAsync(ClinicDbContext db, Guid patientId, Guid episodeId, CancellationToken ct) =>
+        Timelines(db, db.Episodes.AsNoTracking().Where(e => e.Id == episodeId && e.PatientId == patientId)).FirstOrDefaultAsync(ct);
+
+    private static IQueryable<EpisodeTimeline?> Timelines(ClinicDbContext db, IQueryable<Episode> episodes) =>
+        episodes.Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => (EpisodeTimeline?)new EpisodeTimeline(e.Id, e.StartDate, a.Weeks));
 
     public static MeasurementResponse Response(Measurement m, EpisodeTimeline? timeline, OutcomeSettings settings, ClinicClock clock)
     {
@@ -145,25 +153,26 @@ public static class RecordMeasurement
         Guid id, Request request, ClinicDbContext db, ClinicClock clock, OutcomeSettings settings, HttpContext http,
         ILogger<Measurement> logger, CancellationToken ct)
     {
-        if (!await db.Patients.AnyAsync(p => p.Id == id, ct))
-        {
-            return Problems.NotFound("patient", id);
-        }
-
+        // One read finds the episode and what places the score in it; whether the patient exists at all is asked
+        // only when no episode answered.
         var takenAt = request.TakenAt!.Value.ToUniversalTime();
-        var episodeId = request.EpisodeId;
-        if (episodeId is { } given)
+        var timeline = request.EpisodeId is { } given
+            ? await MeasurementRules.EpisodeAsync(db, id, given, ct)
+            : await MeasurementRules.EpisodeOnAsync(db, id, DateOnly.FromDateTime(clock.ToLocal(takenAt)), ct);
+        if (timeline is null)
         {
-            if (!await db.Episodes.AnyAsync(e => e.Id == given && e.PatientId == id, ct))
+            if (!await db.Patients.AnyAsync(p => p.Id == id, ct))
             {
-                return Problems.Unprocessable($"The patient has no episode with id {given}.");
+                return Problems.NotFound("patient", id);
+            }
+
+            if (request.EpisodeId is { } missing)
+            {
+                return Problems.Unprocessable($"The patient has no episode with id {missing}.");
             }
         }
-        else
-        {
-            episodeId = await MeasurementRules.EpisodeOnAsync(db, id, DateOnly.FromDateTime(clock.ToLocal(takenAt)), ct);
-        }
 
+        var episodeId = timeline?.EpisodeId;
         var scored = MeasurementRules.Score(request.Instrument!, request.Score, request.Items);
         var measurement = new Measurement
         {
@@ -181,10 +190,8 @@ public static class RecordMeasurement
         db.Measurements.Add(measurement);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Recorded measurement {MeasurementId} ({Instrument}) for patient {PatientId}", measurement.Id, measurement.Instrument, id);
-        var timelines = await MeasurementRules.TimelinesAsync(db, [episodeId], ct);
         http.Response.Headers.ETag = MeasurementRules.ETag(measurement);
-        return TypedResults.Created($"/measurements/{measurement.Id}",
-            MeasurementRules.Response(measurement, episodeId is { } e ? timelines.GetValueOrDefault(e) : null, settings, clock));
+        return TypedResults.Created($"/measurements/{measurement.Id}", MeasurementRules.Response(measurement, timeline, settings, clock));
     }
 }
 

@@ -179,15 +179,16 @@ public static class Availability
     public static async Task<Results<Ok<List<FreeSlot>>, ProblemHttpResult>> FreeSlotsAsync(
         Guid id, [AsParameters] FreeSlotsQuery query, ClinicDbContext db, ClinicClock clock, CancellationToken ct)
     {
-        if (!await db.Therapists.AnyAsync(t => t.Id == id, ct))
+        var (from, to) = clock.UtcRange(query.From!.Value, query.To!.Value);
+        var hours = await db.WorkingHours.AsNoTracking().Where(w => w.TherapistId == id).ToListAsync(ct);
+        // A therapist with working hours exists; only without any is it worth a round trip to ask.
+        if (hours.Count == 0 && !await db.Therapists.AnyAsync(t => t.Id == id, ct))
         {
             return Problems.NotFound("therapist", id);
         }
 
-        var (from, to) = clock.UtcRange(query.From!.Value, query.To!.Value);
-        var hours = await db.WorkingHours.AsNoTracking().Where(w => w.TherapistId == id).ToListAsync(ct);
-        var busy = await db.Sessions.AsNoTracking()
-            .Where(s => s.TherapistId == id && s.Status != SessionStatus.Cancelled && s.StartsAt < to && s.EndsAt > from)
+        var busy = await BookingRules.Overlapping(db.Sessions.AsNoTracking(), from, to)
+            .Where(s => s.TherapistId == id && s.Status != SessionStatus.Cancelled)
             .Select(s => new { s.StartsAt, s.EndsAt }).ToListAsync(ct);
         var off = await db.TimeOff.AsNoTracking().Where(t => t.TherapistId == id && t.StartsAt < to && t.EndsAt > from)
             .Select(t => new { t.StartsAt, t.EndsAt }).ToListAsync(ct);

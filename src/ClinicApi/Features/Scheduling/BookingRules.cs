@@ -38,9 +38,8 @@ public static class BookingRules
             return new(local, startsAt, "The therapist is off at that time.", 422, null);
         }
 
-        var clash = await db.Sessions.AsNoTracking()
-            .Where(s => s.Status != SessionStatus.Cancelled && s.Id != ignoreSessionId &&
-                        (s.TherapistId == therapistId || s.PatientId == patientId) && s.StartsAt < endsAt && startsAt < s.EndsAt)
+        var clash = await Overlapping(db.Sessions.AsNoTracking(), startsAt, endsAt)
+            .Where(s => s.Status != SessionStatus.Cancelled && s.Id != ignoreSessionId && (s.TherapistId == therapistId || s.PatientId == patientId))
             .OrderBy(s => s.StartsAt).Select(s => new { s.Id, s.TherapistId }).FirstOrDefaultAsync(ct);
         return clash is null
             ? null
@@ -51,9 +50,21 @@ public static class BookingRules
 
     /// <summary>After the database refused an overlap: which session is in the way.</summary>
     public static Task<Guid> ClashingSessionAsync(ClinicDbContext db, Guid therapistId, Guid patientId, DateTime startsAt, DateTime endsAt, CancellationToken ct) =>
-        db.Sessions.AsNoTracking()
-            .Where(s => s.Status != SessionStatus.Cancelled && (s.TherapistId == therapistId || s.PatientId == patientId) && s.StartsAt < endsAt && startsAt < s.EndsAt)
+        Overlapping(db.Sessions.AsNoTracking(), startsAt, endsAt)
+            .Where(s => s.Status != SessionStatus.Cancelled && (s.TherapistId == therapistId || s.PatientId == patientId))
             .Select(s => s.Id).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Sessions overlapping [startsAt, endsAt). No session lasts longer than <see cref="MaxDuration"/>, so one that
+    /// overlaps started less than that before <paramref name="startsAt"/>: that lower bound lets the database read
+    /// a narrow range of the (therapist, start) index instead of every earlier session the therapist ever had.
+    /// The exclusion constraint still refuses any overlap this misses.
+    /// </summary>
+    public static IQueryable<Session> Overlapping(IQueryable<Session> sessions, DateTime startsAt, DateTime endsAt)
+    {
+        var earliestStart = startsAt.AddMinutes(-MaxDuration);
+        return sessions.Where(s => s.StartsAt < endsAt && s.StartsAt > earliestStart && startsAt < s.EndsAt);
+    }
 
     public static string? MissingCompetency(Therapist therapist, SessionKind kind) =>
         therapist.Holds(SessionKinds.RequiredCompetency(kind))

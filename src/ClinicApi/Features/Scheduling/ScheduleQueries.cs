@@ -64,14 +64,18 @@ public static class ScheduleQueries
     public static async Task<Results<Ok<List<SessionResponse>>, ProblemHttpResult>> CalendarAsync(
         Guid id, [AsParameters] RangeQuery query, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
-        if (!await db.Therapists.AnyAsync(t => t.Id == id, ct))
+        var restricted = CareTeam.IsRestricted(http.User);
+        if (restricted)
         {
-            return Problems.NotFound("therapist", id);
-        }
+            if (!await db.Therapists.AnyAsync(t => t.Id == id, ct))
+            {
+                return Problems.NotFound("therapist", id);
+            }
 
-        if (CareTeam.IsRestricted(http.User) && await CareTeam.TherapistIdAsync(http, db, ct) != id)
-        {
-            return CareTeam.OwnOnly("calendar");
+            if (await CareTeam.TherapistIdAsync(http, db, ct) != id)
+            {
+                return CareTeam.OwnOnly("calendar");
+            }
         }
 
         var (from, to) = clock.UtcRange(query.From!.Value, query.To!.Value);
@@ -79,6 +83,12 @@ public static class ScheduleQueries
         var sessions = await db.Sessions.AsNoTracking()
             .Where(s => s.TherapistId == id && s.StartsAt >= from && s.StartsAt < to && (includeCancelled || s.Status != SessionStatus.Cancelled))
             .OrderBy(s => s.StartsAt).Take(1000).ToListAsync(ct);
+        // Sessions prove the therapist exists; only an empty week is worth a round trip to ask.
+        if (!restricted && sessions.Count == 0 && !await db.Therapists.AnyAsync(t => t.Id == id, ct))
+        {
+            return Problems.NotFound("therapist", id);
+        }
+
         return TypedResults.Ok(sessions.Select(s => SessionResponse.From(s, clock)).ToList());
     }
 
