@@ -34,32 +34,74 @@ public static class CohortEngine
     public const int MinimumNPerArm = 10;
     public const string Baseline = "baseline";
 
-    public sealed record Scored(CohortEpisode Episode, double? Baseline, IReadOnlyDictionary<string, double> ByTimepoint);
+    public sealed record Scored(CohortEpisode Episode, double? Baseline, TimepointScores ByTimepoint);
 
-    public static List<Scored> Place(IEnumerable<CohortEpisode> episodes, OutcomeSettings settings, Func<DateTime, DateOnly> localDate)
+    /// <summary>
+    /// An episode's placed score per timepoint window: one small array indexed like the configured windows, not a
+    /// dictionary per episode (a report over 10,000 episodes allocated 20,000 of those).
+    /// </summary>
+    public sealed class TimepointScores(IReadOnlyList<TimepointWindow> windows, double[] scores)
     {
-        var result = new List<Scored>();
-        foreach (var episode in episodes)
+        public bool TryGetValue(string code, out double score)
         {
-            // The score nearest each timepoint's target, among those that fall in its window.
-            var best = new Dictionary<string, (double Distance, double Score)>();
-            foreach (var (takenAt, score) in episode.Scores)
+            for (var i = 0; i < windows.Count; i++)
             {
-                var place = settings.Locate(episode.StartDate, episode.ProtocolWeeks, localDate(takenAt));
-                var window = settings.Timepoints.FirstOrDefault(w => w.Code == place.Timepoint);
-                if (window is null)
+                if (windows[i].Code == code && !double.IsNaN(scores[i]))
                 {
-                    continue;
-                }
-
-                var distance = Math.Abs(place.WeeksSinceEpisodeStart!.Value - OutcomeSettings.Target(window, episode.ProtocolWeeks));
-                if (!best.TryGetValue(window.Code, out var current) || distance < current.Distance)
-                {
-                    best[window.Code] = (distance, score);
+                    score = scores[i];
+                    return true;
                 }
             }
 
-            result.Add(new Scored(episode, best.TryGetValue(Baseline, out var b) ? b.Score : null, best.ToDictionary(x => x.Key, x => x.Value.Score)));
+            score = 0;
+            return false;
+        }
+
+        public bool ContainsKey(string code) => TryGetValue(code, out _);
+
+        public double this[string code] => TryGetValue(code, out var score) ? score : throw new KeyNotFoundException(code);
+    }
+
+    public static List<Scored> Place(IEnumerable<CohortEpisode> episodes, OutcomeSettings settings, Func<DateTime, DateOnly> localDate)
+    {
+        var windows = settings.Timepoints;
+        var baselineIndex = -1;
+        for (var i = 0; i < windows.Count; i++)
+        {
+            baselineIndex = windows[i].Code == Baseline ? i : baselineIndex;
+        }
+
+        var result = new List<Scored>();
+        var distances = new double[windows.Count];
+        foreach (var episode in episodes)
+        {
+            // The score nearest each timepoint's target, among those that fall in its window.
+            var scores = new double[windows.Count];
+            Array.Fill(scores, double.NaN);
+            Array.Fill(distances, double.MaxValue);
+            foreach (var (takenAt, score) in episode.Scores)
+            {
+                var place = settings.Locate(episode.StartDate, episode.ProtocolWeeks, localDate(takenAt));
+                for (var i = 0; i < windows.Count; i++)
+                {
+                    if (windows[i].Code != place.Timepoint)
+                    {
+                        continue;
+                    }
+
+                    var distance = Math.Abs(place.WeeksSinceEpisodeStart!.Value - OutcomeSettings.Target(windows[i], episode.ProtocolWeeks));
+                    if (distance < distances[i])
+                    {
+                        distances[i] = distance;
+                        scores[i] = score;
+                    }
+
+                    break;
+                }
+            }
+
+            double? baseline = baselineIndex >= 0 && !double.IsNaN(scores[baselineIndex]) ? scores[baselineIndex] : null;
+            result.Add(new Scored(episode, baseline, new TimepointScores(windows, scores)));
         }
 
         return result;

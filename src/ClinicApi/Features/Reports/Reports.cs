@@ -95,7 +95,10 @@ public static class CohortData
             .GroupBy(s => s.EpisodeId).Select(g => new { EpisodeId = g.Key, Count = g.Count() })
             .Join(episodes, a => a.EpisodeId, e => e.Id, (a, e) => a)
             .ToDictionaryAsync(x => x.EpisodeId, x => x.Count, ct);
-        var result = rows.Select(r => new CohortEpisode(r.Id, r.ArmId, r.Code, r.EvidenceIdCodes.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        // Each arm's evidence ids once, shared by its episodes.
+        var evidence = rows.Select(r => (r.ArmId, r.EvidenceIdCodes)).Distinct()
+            .ToDictionary(a => a.ArmId, a => (IReadOnlyList<string>)a.EvidenceIdCodes.Split(',', StringSplitOptions.RemoveEmptyEntries));
+        var result = rows.Select(r => new CohortEpisode(r.Id, r.ArmId, r.Code, evidence[r.ArmId],
             r.Weeks, r.Weeks * r.SessionsPerWeek, r.PrimaryTherapistId, r.StartDate, attended.GetValueOrDefault(r.Id), scores[r.Id].ToList())).ToList();
         return (result, excluded, rows.Select(r => (r.Id, r.Status == EpisodeStatus.Active)).ToList());
     }
