@@ -72,6 +72,19 @@ public partial class Program
     /// The cohort report's aggregate in one statement: per arm, baseline and week-22 pain (the measurement nearest
     /// each target in its window), change, SD and responders; consented patients only.
     /// </summary>
+    // Reading the cohort report's rows once, computing nothing: the report's three reads (episodes with arm and
+    // consent, current pain scores of consenting patients' episodes, attended sessions per episode).
+    public const string RowsSql = """
+        SELECT e.id, e.arm_id, a.code, a.evidence_id_codes, a.weeks, a.sessions_per_week, e.primary_therapist_id, e.start_date, e.status, p.consent_to_deidentified_reporting
+        FROM episodes e JOIN patients p ON p.id = e.patient_id JOIN treatment_arms a ON a.id = e.arm_id;
+        SELECT e.id, m.taken_at, m.score
+        FROM measurements m JOIN episodes e ON e.id = m.episode_id JOIN patients p ON p.id = e.patient_id AND p.consent_to_deidentified_reporting
+        WHERE NOT m.superseded AND m.status <> 'EnteredInError' AND m.instrument = 'pain-nrs';
+        SELECT s.episode_id, s.n
+        FROM (SELECT episode_id, count(*) AS n FROM sessions WHERE status = 'Attended' GROUP BY episode_id) s
+        JOIN episodes e ON e.id = s.episode_id JOIN patients p ON p.id = e.patient_id AND p.consent_to_deidentified_reporting;
+        """;
+
     // The previous, narrower reference (one window: week 22 against baseline, pain NRS, no adherence), kept so
     // results stay comparable with earlier runs; it is not the report's whole aggregate.
     public const string Week22Sql = """
