@@ -192,8 +192,8 @@ OUT="bench/results/$(date -u +%F)-$COMMIT$([ "$SCENARIOS" = 1 ] || echo -cohort-
   echo "# Benchmark $(date -u +%FT%TZ), commit $COMMIT"
   echo
   echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on loopback."
-  echo "Clinic: $PATIENTS patients, $THERAPISTS therapists, one episode each, 24 sessions and up to 8 measurements per episode."
   if [ "$SCENARIOS" = 1 ]; then
+    echo "Clinic: $PATIENTS patients, $THERAPISTS therapists, one episode each, 24 sessions and up to 8 measurements per episode."
     echo "Load: wrk, 2 threads, $CONNECTIONS connections, $DURATION s per scenario after $WARMUP_ALL s per read scenario and $WARMUP s per scenario of unmeasured warm-up; the baseline is bench/Baseline (same SQL through Npgsql, no EF/validation/auth/audit)."
     echo
     cat "$RESULTS"
@@ -201,6 +201,7 @@ OUT="bench/results/$(date -u +%F)-$COMMIT$([ "$SCENARIOS" = 1 ] || echo -cohort-
     echo "256 connections, get patient by id: $h_rps req/s, p50 $h_p50 ms, p99 $h_p99 ms, errors $h_err."
     echo "API peak memory (VmHWM) over the run: $PEAK MB."
   else
+    echo "Clinics: each size seeded as below ($THERAPISTS therapists, one episode per patient, 24 sessions and up to 8 measurements per episode)."
     echo "Cohort report scaling only (SCENARIOS=0): no throughput scenarios in this run."
   fi
   echo
