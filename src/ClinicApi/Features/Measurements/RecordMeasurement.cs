@@ -95,9 +95,7 @@ public static class MeasurementRules
             return [];
         }
 
-        return await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id))
-            .Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => new EpisodeTimeline(e.Id, e.StartDate, a.Weeks))
-            .ToDictionaryAsync(t => t.EpisodeId, ct);
+        return await Timelines(db, db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id))).ToDictionaryAsync(t => t.EpisodeId, ct);
     }
 
     /// <summary>
@@ -115,8 +113,9 @@ public static class MeasurementRules
     public static Task<EpisodeTimeline?> EpisodeAsync(ClinicDbContext db, Guid patientId, Guid episodeId, CancellationToken ct) =>
         Timelines(db, db.Episodes.AsNoTracking().Where(e => e.Id == episodeId && e.PatientId == patientId)).FirstOrDefaultAsync(ct);
 
-    private static IQueryable<EpisodeTimeline?> Timelines(ClinicDbContext db, IQueryable<Episode> episodes) =>
-        episodes.Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => (EpisodeTimeline?)new EpisodeTimeline(e.Id, e.StartDate, a.Weeks));
+    /// <summary>Each episode with what places a measurement in it (start date, protocol weeks of its arm).</summary>
+    private static IQueryable<EpisodeTimeline> Timelines(ClinicDbContext db, IQueryable<Episode> episodes) =>
+        episodes.Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => new EpisodeTimeline(e.Id, e.StartDate, a.Weeks));
 
     public static MeasurementResponse Response(Measurement m, EpisodeTimeline? timeline, OutcomeSettings settings, ClinicClock clock)
     {
