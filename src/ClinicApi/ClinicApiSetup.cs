@@ -42,7 +42,7 @@ public static class ClinicApiSetup
 
     public static WebApplication UseClinicApi(this WebApplication app)
     {
-        app.UseMiddleware<RequestLoggingMiddleware>();
+        app.UseClinicRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseClinicHardening();
@@ -61,7 +61,8 @@ public static class ClinicApiSetup
             .RequireAuthorization()
             .WithPatientDataConventions()
             .AddEndpointFilterFactory(CareTeam.Filter)
-            .AddEndpointFilterFactory(ValidationFilter.Create);
+            .AddEndpointFilterFactory(ValidationFilter.Create)
+            .WithValidationProblems();
         api.MapPatients();
         api.MapTherapists();
         api.MapArms();

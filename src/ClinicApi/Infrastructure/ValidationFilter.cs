@@ -45,21 +45,32 @@ public static class ValidationFilter
         };
     }
 
-    /// <summary>Validators are registered by hand (no FluentValidation DI package here): every validator in this assembly.</summary>
+    /// <summary>
+    /// Every validator in this assembly. Singletons: they hold no per-request state, and a request pays nothing to
+    /// build one.
+    /// </summary>
     public static IServiceCollection AddClinicValidation(this IServiceCollection services)
     {
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonPath(member.Name);
-        var validators = typeof(ValidationFilter).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsGenericTypeDefinition: false })
-            .SelectMany(t => t.GetInterfaces()
-                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidator<>))
-                .Select(i => (service: i, implementation: t)));
-        foreach (var (service, implementation) in validators)
-        {
-            services.AddSingleton(service, implementation);
-        }
-
+        services.AddValidatorsFromAssemblyContaining(typeof(ValidationFilter), ServiceLifetime.Singleton);
         return services;
+    }
+
+    /// <summary>
+    /// Declares the 400 answer on every endpoint that has a validated argument, the same test <see cref="Create"/>
+    /// uses to decide whether to validate, so the document cannot claim a 400 the filter never sends (or miss one).
+    /// </summary>
+    public static TBuilder WithValidationProblems<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            var method = endpoint.Metadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
+            if (method is not null && method.GetParameters().Any(p => endpoint.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) is not null))
+            {
+                endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
+            }
+        });
+        return builder;
     }
 
     /// <summary><c>Contact.PhoneNumber</c> becomes <c>contact.phoneNumber</c>, matching the JSON the client sent.</summary>

@@ -246,10 +246,10 @@ public static class ArmsEndpoints
 
         var admin = api.MapGroup("/arms").WithTags("Treatment arms").RequireAuthorization(Policies.Administration);
         admin.MapPost("", CreateArm.HandleAsync).WithName("CreateArm").WithSummary("Add a clinic-specific arm (admin)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPut("/{id:guid}", ChangeArm.UpdateAsync).WithName("UpdateArm")
             .WithSummary("Change a clinic arm that no episode uses (admin, If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapDelete("/{id:guid}", ChangeArm.DeleteAsync).WithName("DeleteArm")
             .WithSummary("Delete a clinic arm that no episode uses (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);

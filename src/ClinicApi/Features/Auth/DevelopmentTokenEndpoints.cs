@@ -41,9 +41,9 @@ public static class DevelopmentTokenEndpoints
         app.MapPost("/auth/dev-token", IssueDevelopmentToken.Handle)
             .AllowAnonymous()
             .AddEndpointFilterFactory(ValidationFilter.Create)
+            .WithValidationProblems()
             .WithTags("Auth")
             .WithName("IssueDevelopmentToken")
             .WithSummary("Issue a signed development token for a role (Development only)")
-            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden);
 }

@@ -213,15 +213,15 @@ public static class EpisodesEndpoints
         var clinical = api.MapGroup("/episodes").WithTags("Episodes of care").RequireAuthorization(Policies.Clinical);
         clinical.MapPost("", EnrolPatient.HandleAsync).WithName("EnrolPatient")
             .WithSummary("Enrol a patient in a treatment arm (eligibility warnings in the response)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         clinical.MapPost("/{id:guid}/complete", EndEpisode.CompleteAsync).WithName("CompleteEpisode")
             .WithSummary("Complete an active episode (If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         clinical.MapPost("/{id:guid}/discontinue", EndEpisode.DiscontinueAsync).WithName("DiscontinueEpisode")
             .WithSummary("Discontinue an active episode with a reason (If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         clinical.MapPost("/{id:guid}/change-arm", EndEpisode.ChangeArmAsync).WithName("ChangeEpisodeArm")
             .WithSummary("Move the patient to another arm: discontinues this episode and starts a new one (If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
     }
 }

@@ -10,16 +10,15 @@ public static class PatientsEndpoints
 
         patients.MapPost("", RegisterPatient.HandleAsync)
             .WithName("RegisterPatient").WithSummary("Register a patient")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("", ListPatients.HandleAsync)
-            .WithName("ListPatients").WithSummary("List and search patients (alphabetical, cursor-paginated)")
-            .ProducesValidationProblem();
+            .WithName("ListPatients").WithSummary("List and search patients (alphabetical, cursor-paginated)");
         patients.MapGet("/{id:guid}", GetPatient.HandleAsync)
             .WithName("GetPatient").WithSummary("Get a patient, with its ETag")
             .ProducesProblem(StatusCodes.Status404NotFound);
         patients.MapPut("/{id:guid}", UpdatePatient.HandleAsync)
             .WithName("UpdatePatient").WithSummary("Replace a patient's details (If-Match required)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapPost("/{id:guid}/archive", ChangePatientStatus.ArchiveAsync)
             .WithName("ArchivePatient").WithSummary("Archive a patient (soft; If-Match required)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
@@ -31,6 +30,6 @@ public static class PatientsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         patients.MapPost("/{id:guid}/erase", DataSubjectRights.EraseAsync).RequireAuthorization(Policies.Administration)
             .WithName("ErasePatient").WithSummary("Irreversibly pseudonymise a patient's identity; de-identified outcomes stay (admin, If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

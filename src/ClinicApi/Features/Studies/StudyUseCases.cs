@@ -349,12 +349,12 @@ public static class StudiesEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         clinical.MapPost("/{id:guid}/enrolments", EnrolInStudy.HandleAsync).WithName("EnrolInStudy")
             .WithSummary("Allocate a screened patient by stratified permuted blocks and enrol them in the allocated arm")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var admin = api.MapGroup("/studies").WithTags("Studies").RequireAuthorization(Policies.Administration);
         admin.MapPost("", CreateStudy.HandleAsync).WithName("CreateStudy").WithSummary("Define a randomised comparison of arms (admin)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         admin.MapPost("/{id:guid}/close", ReadStudies.CloseAsync).WithName("CloseStudy").WithSummary("Close a study to recruitment (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapGet("/{id:guid}/audit", ReadStudies.AuditAsync).WithName("AuditStudy")

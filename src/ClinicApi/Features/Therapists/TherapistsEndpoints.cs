@@ -8,8 +8,7 @@ public static class TherapistsEndpoints
     {
         var read = api.MapGroup("/therapists").WithTags("Therapists").RequireAuthorization(Policies.StaffDirectory);
         read.MapGet("", ListTherapists.HandleAsync)
-            .WithName("ListTherapists").WithSummary("List therapists (alphabetical, cursor-paginated), by competency")
-            .ProducesValidationProblem();
+            .WithName("ListTherapists").WithSummary("List therapists (alphabetical, cursor-paginated), by competency");
         read.MapGet("/{id:guid}", GetTherapist.HandleAsync)
             .WithName("GetTherapist").WithSummary("Get a therapist with competencies and ETag")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -17,10 +16,10 @@ public static class TherapistsEndpoints
         var admin = api.MapGroup("/therapists").WithTags("Therapists").RequireAuthorization(Policies.Administration);
         admin.MapPost("", CreateTherapist.HandleAsync)
             .WithName("CreateTherapist").WithSummary("Add a therapist with competencies (admin)")
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPut("/{id:guid}", UpdateTherapist.HandleAsync)
             .WithName("UpdateTherapist").WithSummary("Replace a therapist's details and competencies (admin, If-Match)")
-            .ProducesValidationProblem().ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/{id:guid}/deactivate", ChangeTherapistActivity.DeactivateAsync)
             .WithName("DeactivateTherapist").WithSummary("Deactivate a therapist (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
