@@ -1,5 +1,6 @@
 using ClinicApi;
 using ClinicApi.Data;
+using ClinicApi.Features.Demo;
 
 // `dotnet ClinicApi.dll probe [url]` asks a running API whether it is alive (the container health check: the
 // runtime image has no curl). Exit code 0 when /health/live answers 200.

@@ -1,3 +1,4 @@
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Reports;

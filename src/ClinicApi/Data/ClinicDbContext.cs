@@ -1,12 +1,4 @@
 using ClinicApi.Features.Audit;
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Episodes;
-using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
-using ClinicApi.Features.Scheduling;
-using ClinicApi.Features.Studies;
-using ClinicApi.Features.Therapists;
-using ClinicApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Data;

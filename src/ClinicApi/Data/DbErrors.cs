@@ -25,7 +25,7 @@ public static class DbErrors
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.ExclusionViolation,
         SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint && sqlite.SqliteExtendedErrorCode == SqliteConstraintTrigger &&
-                                  sqlite.Message.Contains(Migrations.SchedulingGuarantees.SqliteMessage, StringComparison.Ordinal),
+                                  sqlite.Message.Contains(SchemaNames.SqliteOverlapMessage, StringComparison.Ordinal),
         _ => false,
     };
 }

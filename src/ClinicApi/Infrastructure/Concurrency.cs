@@ -1,12 +1,7 @@
+using ClinicApi.Data;
 using Microsoft.Net.Http.Headers;
 
 namespace ClinicApi.Infrastructure;
-
-/// <summary>A resource that carries a version for optimistic concurrency (exposed as its ETag).</summary>
-public interface IVersioned
-{
-    int Version { get; set; }
-}
 
 public enum Precondition
 {

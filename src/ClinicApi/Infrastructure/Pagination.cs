@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text.Json;
+using ClinicApi.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Infrastructure;
@@ -41,14 +42,6 @@ public sealed record NameCursor(string FamilyName, string GivenName, Guid Id)
 
         return false;
     }
-}
-
-/// <summary>People listed alphabetically: patients and therapists.</summary>
-public interface INamed
-{
-    Guid Id { get; }
-    string FamilyName { get; }
-    string GivenName { get; }
 }
 
 public static class NamePaging

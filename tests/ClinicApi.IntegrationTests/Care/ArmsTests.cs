@@ -1,6 +1,6 @@
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Net;
-using ClinicApi.Data;
+using ClinicApi.Features.Demo;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Reports;

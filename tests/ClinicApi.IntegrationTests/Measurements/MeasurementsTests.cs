@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Measurements;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using ClinicApi.Data;
 using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;

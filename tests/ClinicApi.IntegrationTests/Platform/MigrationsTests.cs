@@ -2,8 +2,6 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Net;
 using ClinicApi.Data;
-using ClinicApi.Data.Migrations;
-using ClinicApi.Features.Measurements;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -71,7 +69,7 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
             $"Built by the migrations but not in the model:\n  {string.Join("\n  ", extra)}");
     }
 
-    private static readonly string[] MigrationOnlyObjects = [SchedulingGuarantees.TherapistOverlap, SchedulingGuarantees.PatientOverlap];
+    private static readonly string[] MigrationOnlyObjects = [SchemaNames.TherapistOverlap, SchemaNames.PatientOverlap];
 
     [Fact]
     public async Task The_double_booking_guarantees_exist_in_a_migrated_database()
@@ -96,8 +94,37 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
 
         Assert.Equal(
             databases.Provider == DatabaseProvider.Sqlite
-                ? [SchedulingGuarantees.SqliteInsertTrigger, SchedulingGuarantees.SqliteUpdateTrigger]
-                : [SchedulingGuarantees.PatientOverlap, SchedulingGuarantees.TherapistOverlap],
+                ? [SchemaNames.SqliteOverlapInsertTrigger, SchemaNames.SqliteOverlapUpdateTrigger]
+                : [SchemaNames.PatientOverlap, SchemaNames.TherapistOverlap],
+            names);
+    }
+
+    [Fact]
+    public async Task The_append_only_audit_guarantees_exist_under_the_names_the_code_knows()
+    {
+        var database = await EmptyDatabaseAsync();
+        await using var db = databases.CreateContext(database);
+        await db.Database.MigrateAsync();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = databases.Provider == DatabaseProvider.Sqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name"
+            : "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal " +
+              "UNION ALL SELECT proname FROM pg_proc WHERE proname = '" + SchemaNames.AuditAppendOnlyFunction + "' ORDER BY 1";
+        var names = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(
+            databases.Provider == DatabaseProvider.Sqlite
+                ? [SchemaNames.AuditNoDeleteTrigger, SchemaNames.AuditNoUpdateTrigger]
+                : [SchemaNames.AuditAppendOnlyFunction, SchemaNames.AuditNoTruncateTrigger, SchemaNames.AuditNoUpdateTrigger],
             names);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Scheduling;

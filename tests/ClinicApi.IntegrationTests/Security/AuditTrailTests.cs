@@ -1,4 +1,5 @@
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Audit;
 using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;

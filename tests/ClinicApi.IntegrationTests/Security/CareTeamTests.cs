@@ -1,6 +1,6 @@
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
-using ClinicApi.Features.Audit;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Patients;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using ClinicApi.Data;
 using ClinicApi.Features.Arms;
-using ClinicApi.Features.Audit;
 using ClinicApi.Features.Patients;
 using ClinicApi.Features.Reports;
 using ClinicApi.Infrastructure;

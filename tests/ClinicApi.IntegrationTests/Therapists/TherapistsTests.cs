@@ -1,4 +1,5 @@
 using System.Net;
+using ClinicApi.Data;
 using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using ClinicApi.IntegrationTests.Infrastructure;

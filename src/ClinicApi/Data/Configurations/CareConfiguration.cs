@@ -1,8 +1,3 @@
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Episodes;
-using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
-using ClinicApi.Features.Therapists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -78,7 +73,7 @@ internal sealed class MeasurementConfiguration : IEntityTypeConfiguration<Measur
         builder.HasIndex(m => new { m.Instrument, m.EpisodeId });
         // Reports read every current score of one instrument: answered from this index alone.
         builder.HasIndex(m => new { m.Instrument, m.EpisodeId, m.TakenAt, m.Score }).HasDatabaseName("ix_measurements_current_scores")
-            .HasFilter(Migrations.CurrentScoresIndex.Filter);
+            .HasFilter(SchemaNames.CurrentScoresFilter);
     }
 }
 

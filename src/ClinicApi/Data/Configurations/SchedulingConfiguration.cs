@@ -1,7 +1,3 @@
-using ClinicApi.Features.Episodes;
-using ClinicApi.Features.Patients;
-using ClinicApi.Features.Scheduling;
-using ClinicApi.Features.Therapists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,8 +1,3 @@
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Episodes;
-using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
-using ClinicApi.Features.Studies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,4 +1,3 @@
-using ClinicApi.Features.Therapists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -11,13 +10,13 @@ internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapis
         builder.ToTable("therapists");
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Id).ValueGeneratedNever();
-        builder.Property(t => t.GivenName).HasMaxLength(TherapistDetails.NameMax);
-        builder.Property(t => t.FamilyName).HasMaxLength(TherapistDetails.NameMax);
-        builder.Property(t => t.Email).HasMaxLength(TherapistDetails.EmailMax);
-        builder.Property(t => t.RegistrationNumber).HasMaxLength(TherapistDetails.RegistrationNumberMax);
+        builder.Property(t => t.GivenName).HasMaxLength(Therapist.NameMax);
+        builder.Property(t => t.FamilyName).HasMaxLength(Therapist.NameMax);
+        builder.Property(t => t.Email).HasMaxLength(Therapist.EmailMax);
+        builder.Property(t => t.RegistrationNumber).HasMaxLength(Therapist.RegistrationNumberMax);
         builder.Property(t => t.Version).IsConcurrencyToken();
         builder.HasIndex(t => t.RegistrationNumber).IsUnique();
-        builder.Property(t => t.UserId).HasMaxLength(TherapistDetails.UserIdMax);
+        builder.Property(t => t.UserId).HasMaxLength(Therapist.UserIdMax);
         builder.HasIndex(t => t.UserId).IsUnique();
         builder.HasIndex(t => new { t.FamilyName, t.GivenName, t.Id });
         builder.HasMany(t => t.Competencies).WithOne().HasForeignKey(c => c.TherapistId).OnDelete(DeleteBehavior.Cascade);

@@ -6,7 +6,7 @@ namespace ClinicApi.Data.Migrations;
 /// <summary>
 /// Working hours, time off, sessions and idempotency records; and the database's own guarantee against double
 /// booking, which the EF model cannot express: PostgreSQL exclusion constraints, SQLite triggers
-/// (listed in <see cref="SchedulingGuarantees"/>).
+/// (their names are also in <see cref="SchemaNames"/>, which this migration does not read).
 /// </summary>
 [DbContext(typeof(ClinicDbContext))]
 [Migration("20261121150000_Scheduling")]
@@ -104,7 +104,7 @@ public sealed class Scheduling : Migration
         if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
         {
             migrationBuilder.Sql("CREATE EXTENSION IF NOT EXISTS btree_gist;");
-            foreach (var (name, column) in new[] { (SchedulingGuarantees.TherapistOverlap, "therapist_id"), (SchedulingGuarantees.PatientOverlap, "patient_id") })
+            foreach (var (name, column) in new[] { ("ex_sessions_therapist_overlap", "therapist_id"), ("ex_sessions_patient_overlap", "patient_id") })
             {
                 migrationBuilder.Sql(
                     $"ALTER TABLE sessions ADD CONSTRAINT {name} EXCLUDE USING gist " +
@@ -117,13 +117,13 @@ public sealed class Scheduling : Migration
                 "s.status <> 'Cancelled' AND (s.therapist_id = NEW.therapist_id OR s.patient_id = NEW.patient_id) " +
                 "AND s.starts_at < NEW.ends_at AND NEW.starts_at < s.ends_at";
             migrationBuilder.Sql(
-                $"CREATE TRIGGER {SchedulingGuarantees.SqliteInsertTrigger} BEFORE INSERT ON sessions " +
+                $"CREATE TRIGGER tr_sessions_no_overlap_insert BEFORE INSERT ON sessions " +
                 $"WHEN NEW.status <> 'Cancelled' AND EXISTS (SELECT 1 FROM sessions s WHERE {Overlaps}) " +
-                $"BEGIN SELECT RAISE(ABORT, '{SchedulingGuarantees.SqliteMessage}'); END;");
+                $"BEGIN SELECT RAISE(ABORT, 'session_overlap'); END;");
             migrationBuilder.Sql(
-                $"CREATE TRIGGER {SchedulingGuarantees.SqliteUpdateTrigger} BEFORE UPDATE OF starts_at, ends_at, status ON sessions " +
+                $"CREATE TRIGGER tr_sessions_no_overlap_update BEFORE UPDATE OF starts_at, ends_at, status ON sessions " +
                 $"WHEN NEW.status <> 'Cancelled' AND EXISTS (SELECT 1 FROM sessions s WHERE s.id <> NEW.id AND {Overlaps}) " +
-                $"BEGIN SELECT RAISE(ABORT, '{SchedulingGuarantees.SqliteMessage}'); END;");
+                $"BEGIN SELECT RAISE(ABORT, 'session_overlap'); END;");
         }
     }
 
@@ -134,14 +134,4 @@ public sealed class Scheduling : Migration
         migrationBuilder.DropTable(name: "time_off");
         migrationBuilder.DropTable(name: "working_hours");
     }
-}
-
-/// <summary>Names of the database objects that guarantee no double booking (not part of the EF model).</summary>
-public static class SchedulingGuarantees
-{
-    public const string TherapistOverlap = "ex_sessions_therapist_overlap";
-    public const string PatientOverlap = "ex_sessions_patient_overlap";
-    public const string SqliteInsertTrigger = "tr_sessions_no_overlap_insert";
-    public const string SqliteUpdateTrigger = "tr_sessions_no_overlap_update";
-    public const string SqliteMessage = "session_overlap";
 }

@@ -5,7 +5,7 @@ namespace ClinicApi.Data.Migrations;
 
 /// <summary>
 /// The append-only audit trail (the database itself refuses UPDATE, DELETE and TRUNCATE on it: triggers listed
-/// in <see cref="AuditGuarantees"/>), the link from a therapist record to its user (care-team access), and the
+/// named also in <see cref="SchemaNames"/>, which this migration does not read), the link from a therapist record to its user (care-team access), and the
 /// erasure instant on patients.
 /// </summary>
 [DbContext(typeof(ClinicDbContext))]
@@ -41,19 +41,19 @@ public sealed class AuditTrailAndCareTeam : Migration
         if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
         {
             migrationBuilder.Sql(
-                $"CREATE FUNCTION {AuditGuarantees.PostgresFunction}() RETURNS trigger LANGUAGE plpgsql AS $$ " +
-                $"BEGIN RAISE EXCEPTION '{AuditGuarantees.Message}'; END $$;");
+                $"CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ " +
+                $"BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$;");
             migrationBuilder.Sql(
-                $"CREATE TRIGGER {AuditGuarantees.UpdateDeleteTrigger} BEFORE UPDATE OR DELETE ON audit_events " +
-                $"FOR EACH ROW EXECUTE FUNCTION {AuditGuarantees.PostgresFunction}();");
+                $"CREATE TRIGGER tr_audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events " +
+                $"FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();");
             migrationBuilder.Sql(
-                $"CREATE TRIGGER {AuditGuarantees.TruncateTrigger} BEFORE TRUNCATE ON audit_events " +
-                $"FOR EACH STATEMENT EXECUTE FUNCTION {AuditGuarantees.PostgresFunction}();");
+                $"CREATE TRIGGER tr_audit_events_no_truncate BEFORE TRUNCATE ON audit_events " +
+                $"FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();");
         }
         else
         {
-            migrationBuilder.Sql($"CREATE TRIGGER {AuditGuarantees.UpdateDeleteTrigger} BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '{AuditGuarantees.Message}'); END;");
-            migrationBuilder.Sql($"CREATE TRIGGER {AuditGuarantees.SqliteDeleteTrigger} BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '{AuditGuarantees.Message}'); END;");
+            migrationBuilder.Sql($"CREATE TRIGGER tr_audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;");
+            migrationBuilder.Sql($"CREATE TRIGGER tr_audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END;");
         }
     }
 
@@ -62,21 +62,11 @@ public sealed class AuditTrailAndCareTeam : Migration
         migrationBuilder.DropTable(name: "audit_events");
         if (migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL")
         {
-            migrationBuilder.Sql($"DROP FUNCTION IF EXISTS {AuditGuarantees.PostgresFunction}();");
+            migrationBuilder.Sql($"DROP FUNCTION IF EXISTS audit_events_append_only();");
         }
 
         migrationBuilder.DropColumn("erased_at", "patients");
         migrationBuilder.DropIndex("ix_therapists_user_id", "therapists");
         migrationBuilder.DropColumn("user_id", "therapists");
     }
-}
-
-/// <summary>Names of the database objects that keep the audit trail append-only (not part of the EF model).</summary>
-public static class AuditGuarantees
-{
-    public const string PostgresFunction = "audit_events_append_only";
-    public const string UpdateDeleteTrigger = "tr_audit_events_no_update";
-    public const string TruncateTrigger = "tr_audit_events_no_truncate";
-    public const string SqliteDeleteTrigger = "tr_audit_events_no_delete";
-    public const string Message = "audit_events is append-only";
 }

@@ -12,10 +12,8 @@ namespace ClinicApi.Data.Migrations;
 [Migration("20261122030000_CurrentScoresIndex")]
 public sealed class CurrentScoresIndex : Migration
 {
-    public const string Filter = "NOT superseded AND status <> 'EnteredInError'";
-
     protected override void Up(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.CreateIndex("ix_measurements_current_scores", "measurements", ["instrument", "episode_id", "taken_at", "score"], filter: Filter);
+        migrationBuilder.CreateIndex("ix_measurements_current_scores", "measurements", ["instrument", "episode_id", "taken_at", "score"], filter: "NOT superseded AND status <> 'EnteredInError'");
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
         migrationBuilder.DropIndex("ix_measurements_current_scores", "measurements");

@@ -1,3 +1,5 @@
+using ClinicApi.Data;
+
 namespace ClinicApi.Features.Arms;
 
 /// <summary>

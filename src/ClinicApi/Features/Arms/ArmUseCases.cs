@@ -1,6 +1,5 @@
 using ClinicApi.Data;
 using ClinicApi.Features.Evidence;
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

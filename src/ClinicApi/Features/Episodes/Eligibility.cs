@@ -1,6 +1,4 @@
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Patients;
-using ClinicApi.Features.Therapists;
+using ClinicApi.Data;
 
 namespace ClinicApi.Features.Episodes;
 

@@ -1,6 +1,4 @@
 using ClinicApi.Data;
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

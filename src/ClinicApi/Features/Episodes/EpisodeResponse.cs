@@ -1,4 +1,4 @@
-using ClinicApi.Features.Arms;
+using ClinicApi.Data;
 
 namespace ClinicApi.Features.Episodes;
 

@@ -1,5 +1,4 @@
 using ClinicApi.Data;
-using ClinicApi.Features.Episodes;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using ClinicApi.Data;
 using ClinicApi.Features.Audit;
-using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Measurements;
 using ClinicApi.Features.Scheduling;
 using ClinicApi.Infrastructure;

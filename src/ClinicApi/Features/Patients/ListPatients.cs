@@ -31,8 +31,8 @@ public static class ListPatients
     {
         public Validator()
         {
-            RuleFor(q => q.Search).MaximumLength(PatientRules.NameMax);
-            RuleFor(q => q.Mrn).MaximumLength(PatientRules.MedicalRecordNumberMax);
+            RuleFor(q => q.Search).MaximumLength(Patient.NameMax);
+            RuleFor(q => q.Mrn).MaximumLength(Patient.MedicalRecordNumberMax);
             RuleFor(q => q.Status).Must(s => s is null or "all" || KebabEnum.TryParse<PatientStatus>(s, out _))
                 .WithMessage($"status must be all, {KebabEnum.Names<PatientStatus>()}.");
             RuleFor(q => q.Cursor).Must(c => NameCursor.TryDecode(c, out _)).WithMessage("cursor is not one this API issued.");

@@ -1,3 +1,4 @@
+using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 
@@ -5,11 +6,6 @@ namespace ClinicApi.Features.Patients;
 
 public static class PatientRules
 {
-    public const int MedicalRecordNumberMax = 32;
-    public const int NameMax = 100;
-    public const int EmailMax = 254;
-    public const int PhoneMax = 32;
-    public const int NotesMax = 2000;
     public const int OldestAgeYears = 120;
 }
 
@@ -33,17 +29,17 @@ public sealed record PatientDetails(
     {
         public Validator(ClinicClock clock)
         {
-            RuleFor(p => p.MedicalRecordNumber).NotEmpty().MaximumLength(PatientRules.MedicalRecordNumberMax)
+            RuleFor(p => p.MedicalRecordNumber).NotEmpty().MaximumLength(Patient.MedicalRecordNumberMax)
                 .Matches("^[A-Za-z0-9][A-Za-z0-9/-]*$").WithMessage("medicalRecordNumber may hold letters, digits, '-' and '/'.");
-            RuleFor(p => p.GivenName).NotEmpty().MaximumLength(PatientRules.NameMax);
-            RuleFor(p => p.FamilyName).NotEmpty().MaximumLength(PatientRules.NameMax);
+            RuleFor(p => p.GivenName).NotEmpty().MaximumLength(Patient.NameMax);
+            RuleFor(p => p.FamilyName).NotEmpty().MaximumLength(Patient.NameMax);
             RuleFor(p => p.DateOfBirth).NotNull()
                 .Must(d => d <= clock.Today).WithMessage("dateOfBirth cannot be in the future.")
                 .Must(d => d >= clock.Today.AddYears(-PatientRules.OldestAgeYears))
                 .WithMessage($"dateOfBirth is more than {PatientRules.OldestAgeYears} years ago.");
             RuleFor(p => p.Sex).NotNull().IsInEnum();
-            RuleFor(p => p.Email).MaximumLength(PatientRules.EmailMax).EmailAddress();
-            RuleFor(p => p.Phone).MaximumLength(PatientRules.PhoneMax)
+            RuleFor(p => p.Email).MaximumLength(Patient.EmailMax).EmailAddress();
+            RuleFor(p => p.Phone).MaximumLength(Patient.PhoneMax)
                 .Matches(@"^\+?[0-9 ()-]{3,}$").WithMessage("phone may hold digits, spaces, '+', '(', ')' and '-'.");
             RuleFor(p => p.PainOnsetDate)
                 .Must(d => d <= clock.Today).WithMessage("painOnsetDate cannot be in the future.")
@@ -52,7 +48,7 @@ public sealed record PatientDetails(
             RuleFor(p => p.PainDurationWeeks).InclusiveBetween(0, 52 * PatientRules.OldestAgeYears)
                 .Must((p, _) => p.PainOnsetDate is null).WithMessage("Give painOnsetDate or painDurationWeeks, not both.")
                 .When(p => p.PainDurationWeeks is not null);
-            RuleFor(p => p.Notes).MaximumLength(PatientRules.NotesMax);
+            RuleFor(p => p.Notes).MaximumLength(Patient.NotesMax);
         }
     }
 

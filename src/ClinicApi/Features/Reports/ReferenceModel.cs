@@ -1,4 +1,4 @@
-using ClinicApi.Features.Arms;
+using ClinicApi.Data;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Outcomes;
 

@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ClinicApi.Data;
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Scheduling;
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ClinicApi.Data;
-using ClinicApi.Features.Arms;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Measurements;
 using ClinicApi.Infrastructure;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using ClinicApi.Data;
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

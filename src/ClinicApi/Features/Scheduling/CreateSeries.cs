@@ -1,6 +1,5 @@
 using System.Globalization;
 using ClinicApi.Data;
-using ClinicApi.Features.Episodes;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,5 @@
 using ClinicApi.Data;
 using ClinicApi.Features.Arms;
-using ClinicApi.Features.Measurements;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;

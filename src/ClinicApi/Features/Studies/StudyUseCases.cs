@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using ClinicApi.Data;
 using ClinicApi.Features.Episodes;
-using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using FluentValidation;

@@ -1,3 +1,4 @@
+using ClinicApi.Data;
 using FluentValidation;
 
 namespace ClinicApi.Features.Therapists;
@@ -11,24 +12,19 @@ public sealed record TherapistDetails(
     IReadOnlyList<Competency>? Competencies,
     string? UserId = null)
 {
-    public const int NameMax = 100;
-    public const int UserIdMax = 100;
-    public const int EmailMax = 254;
-    public const int RegistrationNumberMax = 32;
-
     public sealed class Validator : AbstractValidator<TherapistDetails>
     {
         public Validator()
         {
-            RuleFor(t => t.GivenName).NotEmpty().MaximumLength(NameMax);
-            RuleFor(t => t.FamilyName).NotEmpty().MaximumLength(NameMax);
-            RuleFor(t => t.Email).MaximumLength(EmailMax).EmailAddress();
-            RuleFor(t => t.RegistrationNumber).NotEmpty().MaximumLength(RegistrationNumberMax)
+            RuleFor(t => t.GivenName).NotEmpty().MaximumLength(Therapist.NameMax);
+            RuleFor(t => t.FamilyName).NotEmpty().MaximumLength(Therapist.NameMax);
+            RuleFor(t => t.Email).MaximumLength(Therapist.EmailMax).EmailAddress();
+            RuleFor(t => t.RegistrationNumber).NotEmpty().MaximumLength(Therapist.RegistrationNumberMax)
                 .Matches("^[A-Za-z0-9][A-Za-z0-9/-]*$").WithMessage("registrationNumber may hold letters, digits, '-' and '/'.");
             RuleFor(t => t.Competencies).NotNull().WithMessage("competencies is required (an empty list is allowed).")
                 .Must(c => c is null || c.Distinct().Count() == c.Count).WithMessage("competencies lists a competency twice.");
             RuleForEach(t => t.Competencies).IsInEnum();
-            RuleFor(t => t.UserId).MaximumLength(UserIdMax);
+            RuleFor(t => t.UserId).MaximumLength(Therapist.UserIdMax);
         }
     }
 

@@ -78,7 +78,7 @@ public static class ListTherapists
     {
         public Validator()
         {
-            RuleFor(q => q.Search).MaximumLength(TherapistDetails.NameMax);
+            RuleFor(q => q.Search).MaximumLength(Therapist.NameMax);
             RuleFor(q => q.Competency).Must(c => c is null || KebabEnum.TryParse<Competency>(c, out _))
                 .WithMessage($"competency must be one of: {KebabEnum.Names<Competency>()}.");
             RuleFor(q => q.Cursor).Must(c => NameCursor.TryDecode(c, out _)).WithMessage("cursor is not one this API issued.");

@@ -1,6 +1,5 @@
-using ClinicApi.Infrastructure;
 
-namespace ClinicApi.Features.Patients;
+namespace ClinicApi.Data;
 
 /// <summary>Administrative sex, as FHIR codes it.</summary>
 public enum Sex
@@ -20,6 +19,13 @@ public enum PatientStatus
 /// <summary>A person treated by the clinic. Never deleted: archiving hides a patient from day-to-day lists.</summary>
 public sealed class Patient : IVersioned, INamed
 {
+    // Column lengths: the model (Data/Configurations) and the validators read these, so the two cannot drift.
+    public const int MedicalRecordNumberMax = 32;
+    public const int NameMax = 100;
+    public const int EmailMax = 254;
+    public const int PhoneMax = 32;
+    public const int NotesMax = 2000;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
     /// <summary>The clinic's own record number, unique.</summary>

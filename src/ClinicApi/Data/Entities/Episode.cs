@@ -1,6 +1,5 @@
-using ClinicApi.Infrastructure;
 
-namespace ClinicApi.Features.Episodes;
+namespace ClinicApi.Data;
 
 public enum EpisodeStatus
 {

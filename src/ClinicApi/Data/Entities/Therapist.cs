@@ -1,6 +1,5 @@
-using ClinicApi.Infrastructure;
 
-namespace ClinicApi.Features.Therapists;
+namespace ClinicApi.Data;
 
 /// <summary>What a therapist is trained to deliver; sessions of a kind need the matching competency.</summary>
 public enum Competency
@@ -15,6 +14,12 @@ public enum Competency
 /// <summary>A physiotherapist of the clinic. Deactivated, never deleted: past sessions keep pointing at them.</summary>
 public sealed class Therapist : IVersioned, INamed
 {
+    // Column lengths: the model (Data/Configurations) and the validators read these, so the two cannot drift.
+    public const int NameMax = 100;
+    public const int UserIdMax = 100;
+    public const int EmailMax = 254;
+    public const int RegistrationNumberMax = 32;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
     public required string GivenName { get; set; }

@@ -1,4 +1,4 @@
-namespace ClinicApi.Features.Measurements;
+namespace ClinicApi.Data;
 
 /// <summary>The state of one version of a measurement (the FHIR Observation status words).</summary>
 public enum MeasurementStatus

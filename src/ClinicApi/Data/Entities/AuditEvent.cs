@@ -1,4 +1,4 @@
-namespace ClinicApi.Features.Audit;
+namespace ClinicApi.Data;
 
 public enum AuditOutcome
 {

@@ -1,7 +1,6 @@
-using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 
-namespace ClinicApi.Features.Studies;
+namespace ClinicApi.Data;
 
 public enum StudyStatus
 {

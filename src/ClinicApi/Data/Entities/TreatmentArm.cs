@@ -1,7 +1,6 @@
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 
-namespace ClinicApi.Features.Arms;
+namespace ClinicApi.Data;
 
 /// <summary>What a session delivers; each kind needs a therapist holding one competency.</summary>
 public enum SessionKind
@@ -80,7 +79,7 @@ public sealed class TreatmentArm : IVersioned
 
     public int PlannedSessions => SessionsPerWeek * Weeks;
 
-    public IReadOnlyList<Competency> RequiredCompetencies => SessionKinds.Select(Arms.SessionKinds.RequiredCompetency).Distinct().ToList();
+    public IReadOnlyList<Competency> RequiredCompetencies => SessionKinds.Select(Data.SessionKinds.RequiredCompetency).Distinct().ToList();
 
     private static string[] Split(string codes) => codes.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -1,4 +1,4 @@
-namespace ClinicApi.Features.Measurements;
+namespace ClinicApi.Data;
 
 public enum AdverseEventSeverity
 {

@@ -1,7 +1,5 @@
-using ClinicApi.Features.Arms;
-using ClinicApi.Infrastructure;
 
-namespace ClinicApi.Features.Scheduling;
+namespace ClinicApi.Data;
 
 public enum SessionStatus
 {

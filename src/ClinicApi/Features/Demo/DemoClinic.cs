@@ -1,16 +1,12 @@
-using ClinicApi.Features.Arms;
-using ClinicApi.Features.Episodes;
+using ClinicApi.Data;
 using ClinicApi.Features.Evidence;
-using ClinicApi.Features.Measurements;
-using ClinicApi.Features.Patients;
 using ClinicApi.Features.Reports;
 using ClinicApi.Features.Scheduling;
-using ClinicApi.Features.Therapists;
 using ClinicApi.Infrastructure;
 using ClinicApi.Outcomes;
 using Microsoft.EntityFrameworkCore;
 
-namespace ClinicApi.Data;
+namespace ClinicApi.Features.Demo;
 
 /// <summary>
 /// <c>dotnet run --project src/ClinicApi -- seed-demo</c>: a demo clinic in which every report has something
