@@ -28,15 +28,15 @@ public static class ClinicApiSetup
         services.AddSingleton(EvidenceCatalogue.LoadEmbedded());
         services.AddClinicOptions();
         services.AddClinicOutcomes();
-        services.AddClinicDatabase(builder.Configuration, builder.Environment);
+        services.AddClinicDatabase(builder.Environment);
         services.AddClinicAudit();
         services.AddClinicJson();
         services.AddClinicProblemDetails();
         services.AddClinicValidation();
-        services.AddClinicAuth(builder.Configuration, builder.Environment);
+        services.AddClinicAuth(builder.Environment);
         services.AddClinicOpenApi();
         services.AddClinicHealthChecks();
-        services.AddClinicHardening(builder.Configuration);
+        services.AddClinicHardening();
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using ClinicApi.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Data;
@@ -57,20 +56,6 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
             entry.Entity.Version++;
         }
 
-        // An audited request's write carries its audit row in the same SaveChanges: one transaction for both.
-        var audit = AuditScope.Current;
-        if (audit is not { Written: false } ||
-            !ChangeTracker.Entries().Any(e => e.Entity is not AuditEvent && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-
-        // A create has no id in its route: the audited resource is the first row it adds.
-        audit.ResourceId ??= ChangeTracker.Entries().Where(e => e.State == EntityState.Added)
-            .Select(e => e.Properties.FirstOrDefault(p => p.Metadata.Name == "Id")?.CurrentValue).OfType<Guid>().Cast<Guid?>().FirstOrDefault();
-        AuditEvents.Add(audit.ToEvent(AuditOutcome.Allowed, null));
-        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        audit.Written = true;
-        return saved;
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ClinicApi.Data;
@@ -41,12 +42,21 @@ public sealed class DatabaseOptions
 /// <summary>The one place that knows which database provider is in use.</summary>
 public static class DatabaseSetup
 {
-    public static IServiceCollection AddClinicDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddClinicDatabase(this IServiceCollection services, IHostEnvironment environment)
     {
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = ConnectionString(options, environment.ContentRootPath);
-        services.AddSingleton(options);
-        services.AddDbContextPool<ClinicDbContext>(builder => Configure(builder, options.Provider, connectionString, options.CommandTimeoutSeconds));
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section)
+            .Validate(o => o.Provider == DatabaseProvider.Sqlite || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required when Database:Provider is a server.")
+            .Validate(o => o.CommandTimeoutSeconds > 0, "Database:CommandTimeoutSeconds must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        // Interceptors come from the container as EF's own interface (the audit row is one): Data knows none of them.
+        services.AddDbContextPool<ClinicDbContext>((sp, builder) =>
+        {
+            var options = sp.GetRequiredService<DatabaseOptions>();
+            Configure(builder, options.Provider, ConnectionString(options, environment.ContentRootPath), options.CommandTimeoutSeconds)
+                .AddInterceptors(sp.GetServices<IInterceptor>());
+        });
         services.AddHostedService<MigrateOnStartup>();
         return services;
     }

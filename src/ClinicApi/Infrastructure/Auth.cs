@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -61,20 +62,20 @@ public static class AuthSetup
     public const string SubjectClaim = "sub";
     public const string RoleClaim = "role";
 
-    public static IServiceCollection AddClinicAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddClinicAuth(this IServiceCollection services, IHostEnvironment environment)
     {
-        var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var useDevelopmentKey = environment.IsDevelopment() && string.IsNullOrEmpty(options.Authority);
+        static bool UsesDevelopmentKey(AuthOptions o, IHostEnvironment environment) => environment.IsDevelopment() && string.IsNullOrEmpty(o.Authority);
 
         // Checked when the API starts, not here: `migrate` builds the app without starting it and needs no identity provider.
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => !string.IsNullOrEmpty(o.Authority) || environment.IsDevelopment(),
                 "Auth:Authority must be set outside Development (the identity provider that issues clinic tokens).")
-            .Validate(o => !useDevelopmentKey || Encoding.UTF8.GetByteCount(o.DevelopmentSigningKey) >= 32,
+            .Validate(o => !UsesDevelopmentKey(o, environment) || Encoding.UTF8.GetByteCount(o.DevelopmentSigningKey) >= 32,
                 "Auth:DevelopmentSigningKey must be at least 32 bytes.")
             .ValidateOnStart();
-        services.AddSingleton(options);
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions>((jwt, options) =>
         {
             jwt.MapInboundClaims = false;
             jwt.TokenValidationParameters = new TokenValidationParameters
@@ -88,7 +89,7 @@ public static class AuthSetup
                 RequireExpirationTime = true,
                 ClockSkew = TimeSpan.FromSeconds(options.ClockSkewSeconds),
             };
-            if (useDevelopmentKey && options.DevelopmentSigningKey.Length > 0)
+            if (UsesDevelopmentKey(options, environment) && options.DevelopmentSigningKey.Length > 0)
             {
                 jwt.TokenValidationParameters.ValidIssuer = options.DevelopmentIssuer;
                 jwt.TokenValidationParameters.IssuerSigningKey = DevelopmentTokens.Key(options.DevelopmentSigningKey);

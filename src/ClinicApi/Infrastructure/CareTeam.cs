@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using ClinicApi.Data;
-using ClinicApi.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Infrastructure;
@@ -36,9 +35,10 @@ public interface ICareTeamRequest
 public static class CareTeam
 {
     private const string CacheKey = "care-team-therapist";
+    private const string HiddenKey = "care-team-hidden";
 
-    public static TBuilder RequiresCareTeam<TBuilder>(this TBuilder builder, CareResource resource) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new CareTeamAttribute(resource));
+    /// <summary>True when this request was answered 404 because the patient is outside the user's care (audited as denied).</summary>
+    public static bool WasHidden(HttpContext http) => http.Items.ContainsKey(HiddenKey);
 
     /// <summary>True when the user's reach is limited to their own patients.</summary>
     public static bool IsRestricted(ClaimsPrincipal user) =>
@@ -98,7 +98,7 @@ public static class CareTeam
                 var patientId = await PatientOfAsync(db, marked.Resource, id, ct);
                 if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, ct))
                 {
-                    return Hidden(marked.Resource.ToString().ToLowerInvariant(), id);
+                    return Hidden(http, marked.Resource.ToString().ToLowerInvariant(), id);
                 }
             }
 
@@ -107,7 +107,7 @@ public static class CareTeam
                 if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request &&
                     request.CareTherapistId != therapistId && !await InCareAsync(db, therapistId, patient, ct))
                 {
-                    return Hidden("patient", patient);
+                    return Hidden(http, "patient", patient);
                 }
             }
 
@@ -120,13 +120,9 @@ public static class CareTeam
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: $"A therapist sees their own {what} only; it lists patients in another therapist's care.");
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(string resource, Guid id)
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(HttpContext http, string resource, Guid id)
     {
-        if (AuditScope.Current is { } audit)
-        {
-            audit.Denied = true;
-        }
-
+        http.Items[HiddenKey] = true;
         return Problems.NotFound(resource, id);
     }
 

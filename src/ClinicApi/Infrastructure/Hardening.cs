@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace ClinicApi.Infrastructure;
 
@@ -39,17 +41,17 @@ public static class Hardening
 {
     public const string CorsPolicy = "clinic-origins";
 
-    public static IServiceCollection AddClinicHardening(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddClinicHardening(this IServiceCollection services)
     {
-        var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section)
             .Validate(o => o.AllowedOrigins.All(origin => origin != "*" && Uri.TryCreate(origin, UriKind.Absolute, out _)),
                 "Security:AllowedOrigins lists absolute origins such as https://app.clinic.example; a wildcard is not allowed.")
             .Validate(o => o.PermitsPerMinute > 0 && o.Burst > 0 && o.MaxRequestBodyBytes > 0 && o.MaxImportBodyBytes > 0,
                 "Security limits must be positive.")
             .ValidateOnStart();
-        services.AddSingleton(options);
-        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SecurityOptions>>().Value);
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<SecurityOptions>((cors, options) => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins([.. options.AllowedOrigins.Where(o => o != "*")])
             .WithMethods("GET", "POST", "PUT", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "Idempotency-Key", "Accept")
@@ -61,14 +63,7 @@ public static class Hardening
                     ? RateLimitPartition.GetNoLimiter("health")
                     : RateLimitPartition.GetTokenBucketLimiter(
                         context.User.FindFirst(AuthSetup.SubjectClaim)?.Value ?? "address:" + context.Connection.RemoteIpAddress,
-                        _ => new TokenBucketRateLimiterOptions
-                        {
-                            TokenLimit = options.Burst,
-                            TokensPerPeriod = Math.Max(1, options.PermitsPerMinute / 60),
-                            ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, 60.0 / options.PermitsPerMinute)),
-                            QueueLimit = 0,
-                            AutoReplenishment = true,
-                        }));
+                        _ => TokenBucket(context.RequestServices.GetRequiredService<SecurityOptions>())));
             limiter.OnRejected = async (rejected, ct) =>
             {
                 var context = rejected.HttpContext;
@@ -89,6 +84,15 @@ public static class Hardening
         });
         return services;
     }
+
+    private static TokenBucketRateLimiterOptions TokenBucket(SecurityOptions options) => new()
+    {
+        TokenLimit = options.Burst,
+        TokensPerPeriod = Math.Max(1, options.PermitsPerMinute / 60),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, 60.0 / options.PermitsPerMinute)),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     public static WebApplication UseClinicHardening(this WebApplication app)
     {

@@ -8,32 +8,25 @@ public sealed record AuditedAttribute(string ResourceType);
 
 public static class AuditConventions
 {
-    public static TBuilder Audited<TBuilder>(this TBuilder builder, string resourceType) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new AuditedAttribute(resourceType));
-
-    /// <summary>The batching writer of read, refusal and failure rows: one instance, started and drained with the host.</summary>
+    /// <summary>
+    /// The request's audit facts (scoped), the interceptor that writes a change's audit row inside the change's own
+    /// SaveChanges, and the batching writer of read, refusal and failure rows (one instance, started and drained
+    /// with the host).
+    /// </summary>
     public static IServiceCollection AddClinicAudit(this IServiceCollection services)
     {
+        services.AddHttpContextAccessor();
+        services.AddScoped<RequestAudit>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, AuditInterceptor>();
         services.AddSingleton<AuditWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
         return services;
     }
 }
 
-/// <summary>
-/// The audit facts of the current request, flowing with it (AsyncLocal) so that <see cref="ClinicDbContext"/>
-/// can add the audit row to the very SaveChanges that writes the change: one transaction for both.
-/// </summary>
+/// <summary>The audit facts of one audited request, gathered by <see cref="AuditMiddleware"/>.</summary>
 public sealed class AuditScope
 {
-    private static readonly AsyncLocal<AuditScope?> s_current = new();
-
-    public static AuditScope? Current
-    {
-        get => s_current.Value;
-        private set => s_current.Value = value;
-    }
-
     public required string UserId { get; init; }
 
     public required string Role { get; init; }
@@ -52,9 +45,6 @@ public sealed class AuditScope
     /// <summary>Set once a write's audit row committed with it.</summary>
     public bool Written { get; set; }
 
-    /// <summary>A care-team check hid the resource (answered 404): recorded as denied.</summary>
-    public bool Denied { get; set; }
-
     public AuditEvent ToEvent(AuditOutcome outcome, int? statusCode) => new()
     {
         At = At,
@@ -67,27 +57,25 @@ public sealed class AuditScope
         StatusCode = statusCode,
         TraceId = TraceId,
     };
+}
 
-    public static IDisposable Begin(AuditScope scope)
-    {
-        Current = scope;
-        return new Reset();
-    }
-
-    private sealed class Reset : IDisposable
-    {
-        public void Dispose() => Current = null;
-    }
+/// <summary>
+/// Scoped to the request: the audit facts of an audited endpoint's call (null for every other call). The
+/// middleware sets them; <see cref="AuditInterceptor"/> reads them when the request saves a change.
+/// </summary>
+public sealed class RequestAudit
+{
+    public AuditScope? Current { get; set; }
 }
 
 /// <summary>
 /// Audits every call of an endpoint marked <see cref="AuditedAttribute"/>. Writes record themselves inside
-/// their own SaveChanges (see <see cref="ClinicDbContext"/>); reads, refusals and failures are handed to the
+/// their own SaveChanges (see <see cref="AuditInterceptor"/>); reads, refusals and failures are handed to the
 /// batching <see cref="AuditWriter"/> once the response status is known. Runs after authentication, before authorization, so a 403 is recorded too.
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, ILogger<AuditMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context, ClinicClock clock)
+    public async Task InvokeAsync(HttpContext context, ClinicClock clock, RequestAudit requestAudit)
     {
         var endpoint = context.GetEndpoint();
         var audited = endpoint?.Metadata.GetMetadata<AuditedAttribute>();
@@ -107,18 +95,16 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, IL
             TraceId = TraceIds.Current(context),
             At = clock.UtcNow,
         };
-        using (AuditScope.Begin(scope))
+        requestAudit.Current = scope;
+        try
         {
-            try
+            await next(context);
+        }
+        finally
+        {
+            if (!scope.Written)
             {
-                await next(context);
-            }
-            finally
-            {
-                if (!scope.Written)
-                {
-                    await RecordAsync(context, scope);
-                }
+                await RecordAsync(context, scope);
             }
         }
     }
@@ -126,7 +112,7 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, IL
     private async Task RecordAsync(HttpContext context, AuditScope scope)
     {
         var status = context.Response.StatusCode;
-        var outcome = scope.Denied || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+        var outcome = CareTeam.WasHidden(context) || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
             ? AuditOutcome.Denied
             : status < 400 ? AuditOutcome.Allowed : AuditOutcome.Failed;
         scope.Written = true;
