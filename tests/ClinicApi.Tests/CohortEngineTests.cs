@@ -109,6 +109,20 @@ public sealed class CohortEngineTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Of_two_scores_equally_near_the_target_the_earlier_is_used_whatever_order_the_rows_arrive_in(bool earlierFirst)
+    {
+        // Two baseline scores on the same day (same week, same distance from week 0): 7 at 08:00, 5 at 17:00. The
+        // trajectory engine takes the earlier; the report must not depend on the order the database returns rows in.
+        (DateTime, double)[] scores = earlierFirst ? [(At(0, 8), 7), (At(0, 17), 5)] : [(At(0, 17), 5), (At(0, 8), 7)];
+
+        var scored = Place(Episode("physio", 0, 12, scores)).Single();
+
+        Assert.Equal(7.0, scored.Baseline);
+    }
+
+    [Theory]
     [InlineData(0, "baseline")]   // 2027-03-08 23:00 is day 7 (week 1.0): the baseline window's last day
     [InlineData(2, null)]         // two hours ahead it is already 9 March, day 8 (week 1.1): outside every window
     public void Placement_uses_the_clinics_local_date_of_each_score(int hoursAhead, string? timepoint)

@@ -71,6 +71,15 @@ public sealed class TrajectoryEngineTests
         Assert.Equal(5.0, t.Baseline);
     }
 
+    [Fact]
+    public void Of_two_baseline_scores_on_the_same_day_the_earlier_is_the_baseline()
+    {
+        // 7 at 17:00 arrives first, 5 at 08:00 second: same week, same distance from week 0.
+        var t = Build("physio-cbt", Instruments.PainNrs, s_settings, s_utc, [(At(0, 17), 7), (At(0, 8), 5), (At(42, 9), 2)]);
+
+        Assert.Equal(5.0, t.Baseline);
+    }
+
     [Theory]
     [InlineData(0.5, Classification.Ahead)]     // below the band
     [InlineData(0.66, Classification.OnTrack)]  // on the lower edge: within
