@@ -218,6 +218,17 @@ public sealed class CohortEngineTests
     }
 
     [Theory]
+    [InlineData(40.3, 30.3)]   // 10 points (Ostelo: at least 10), 24.8%; in binary 40.3 - 30.3 = 9.999999999999996
+    [InlineData(33, 23.1)]     // 9.9 points, exactly 30%; in binary (33 - 23.1) / 33 = 0.29999999999999993
+    public void An_odi_improvement_of_exactly_the_threshold_in_decimal_scores_is_a_responder(double baseline, double followUp)
+    {
+        var odi = Instruments.Find(Instruments.Odi)!;
+        var scored = Place(Episode("physio", (0, baseline), (154, followUp)));
+
+        Assert.Equal(1, Window(scored, "week-22", s_longAfter, instrument: odi).Responders);
+    }
+
+    [Theory]
     [InlineData("2027-08-16", 0, 0)]   // week-22 closes at start + (22 + 2) x 7 = 168 days, 16 August: still open, not missing
     [InlineData("2027-08-17", 1, 1)]   // the day after it closed: eligible and missing
     public void An_unmeasured_episode_is_missing_only_once_the_window_has_closed(string today, int eligible, int missing)

@@ -186,6 +186,26 @@ public sealed class TrajectoryEngineTests
         Assert.Null(t.MinimalImportantChange);
     }
 
+    [Theory]
+    [InlineData(40.3, 30.3, true, false)]   // 10 points (Ostelo: at least 10), 24.8%; in binary 40.3 - 30.3 = 9.999999999999996
+    [InlineData(33, 23.1, false, true)]     // 9.9 points, exactly 30%; in binary (33 - 23.1) / 33 = 0.29999999999999993
+    public void Mic_counts_an_odi_improvement_of_exactly_the_threshold_in_decimal_scores(double baseline, double latest, bool metPoints, bool metRelative)
+    {
+        var mic = Build("physio", Instruments.Odi, s_settings, s_utc, [(At(0), baseline), (At(42), latest)]).MinimalImportantChange!;
+
+        Assert.Equal((metPoints, metRelative), (mic.MetPoints, mic.MetRelative));
+    }
+
+    [Fact]
+    public void Mic_relative_is_not_met_by_rounding_up_to_the_threshold()
+    {
+        // ODI 33.3 -> 23.32: 9.98 points, 9.98 / 33.3 = 0.29970, short of 30% though shown rounded as 0.3. The cohort
+        // report counts this patient as no responder; the trajectory must not call it met.
+        var mic = Build("physio", Instruments.Odi, s_settings, s_utc, [(At(0), 33.3), (At(42), 23.32)]).MinimalImportantChange!;
+
+        Assert.Equal((0.3, false), (mic.RelativeImprovement, mic.MetRelative));
+    }
+
     // ---- Classification ----
 
     [Fact]

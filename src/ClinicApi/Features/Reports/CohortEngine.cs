@@ -144,8 +144,10 @@ public static class CohortEngine
 
                 baselines.Add(baseline);
                 changes.Add(value - baseline);
-                var improvement = baseline - value;
-                if (threshold is { } t && (improvement >= t.Mic.Points || (baseline > 0 && improvement / baseline >= t.Mic.Relative)))
+                // Decimal scores carry binary noise (40.3 - 30.3 = 9.999999999999996): rounded away far below any
+                // instrument's precision, so a change of exactly the threshold meets it, in points or relative.
+                var improvement = Math.Round(baseline - value, 9);
+                if (threshold is { } t && (improvement >= t.Mic.Points || (baseline > 0 && Math.Round(improvement / baseline, 9) >= t.Mic.Relative)))
                 {
                     responders++;
                 }
