@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using ClinicApi.Data;
 using ClinicApi.Features.Health;
@@ -68,96 +69,235 @@ public sealed class DeploymentManifestsTests
     private static Dictionary<string, Dictionary<object, object>> K8s() =>
         Directory.GetFiles(Path.Combine(s_deploy, "k8s"), "*.yaml").Select(Yaml).ToDictionary(d => (string)d["kind"]);
 
+    private static string[] Dockerfile() => File.ReadAllLines(Path.Combine(s_deploy, "Dockerfile"));
+
+    private static Dictionary<object, object> ComposeServices() => Map(Yaml(Path.Combine(s_deploy, "compose.yaml")), "services");
+
+    private static Dictionary<object, object> Container(Dictionary<string, Dictionary<object, object>> manifests, string kind) =>
+        (Dictionary<object, object>)List(manifests[kind], "spec", "template", "spec", "containers")[0];
+
+    private static Dictionary<object, object> PodLabels(Dictionary<string, Dictionary<object, object>> manifests) =>
+        Map(manifests["Deployment"], "spec", "template", "metadata", "labels");
+
+    private static string PortText => Port.ToString(CultureInfo.InvariantCulture);
+
+    // ---- Container image ----
+
     [Fact]
-    public void The_image_is_multi_stage_non_root_with_a_health_check_on_the_apps_port()
+    public void The_image_is_built_in_two_stages() =>
+        Assert.Equal(2, Dockerfile().Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+
+    [Fact]
+    public void The_image_runs_as_a_non_root_user() => Assert.Contains("USER app", Dockerfile());
+
+    [Fact]
+    public void The_image_serves_on_the_apps_port()
     {
-        var lines = File.ReadAllLines(Path.Combine(s_deploy, "Dockerfile"));
-        Assert.Equal(2, lines.Count(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
-        Assert.Contains("USER app", lines);
+        var lines = Dockerfile();
         Assert.Contains($"EXPOSE {Port}", lines);
         Assert.Contains(lines, l => l.Contains($"ASPNETCORE_URLS=http://+:{Port}", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("HEALTHCHECK", StringComparison.Ordinal) && l.Contains($":{Port}{HealthEndpoints.LivePath}", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Database__MigrateOnStartup=false", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, l => l.Contains("Password", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]
-    public void Compose_runs_the_migration_to_completion_before_the_api()
+    public void The_images_health_check_probes_the_live_endpoint_on_the_apps_port() =>
+        Assert.Contains(Dockerfile(), l => l.StartsWith("HEALTHCHECK", StringComparison.Ordinal) && l.Contains($":{Port}{HealthEndpoints.LivePath}", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_image_leaves_migrations_to_their_own_step() =>
+        Assert.Contains(Dockerfile(), l => l.Contains("Database__MigrateOnStartup=false", StringComparison.Ordinal));
+
+    [Fact]
+    public void The_image_holds_no_password() =>
+        Assert.DoesNotContain(Dockerfile(), l => l.Contains("Password", StringComparison.OrdinalIgnoreCase));
+
+    // ---- Compose ----
+
+    [Fact]
+    public void Compose_migrates_once_the_database_is_healthy()
     {
-        var services = Map(Yaml(Path.Combine(s_deploy, "compose.yaml")), "services");
-        var (db, migrate, api) = (services["db"], services["migrate"], services["api"]);
+        var migrate = ComposeServices()["migrate"];
         Assert.Equal(["migrate"], List(migrate, "command").Cast<string>());
         Assert.Equal("service_healthy", Str(migrate, "depends_on", "db", "condition"));
-        Assert.Equal("service_completed_successfully", Str(api, "depends_on", "migrate", "condition"));
-        Assert.Equal(Str(migrate, "image"), Str(api, "image"));
-        Assert.Equal([$"{Port}:{Port}"], List(api, "ports").Cast<string>());
-        Assert.Equal("false", Str(api, "environment", "Database__MigrateOnStartup"));
-        Assert.Contains(HealthEndpoints.LivePath, string.Join(' ', List(api, "healthcheck", "test").Cast<string>()));
-        foreach (var service in new[] { migrate, api })
-        {
-            Assert.All(Map(service, "environment").Keys.Cast<string>(), name => Assert.Contains(name, s_settings));
-        }
-
-        // Secrets come from the environment of whoever starts it, never from the file.
-        Assert.Contains("${POSTGRES_PASSWORD", Str(db, "environment", "POSTGRES_PASSWORD"), StringComparison.Ordinal);
-        Assert.Contains("${POSTGRES_PASSWORD", Str(api, "environment", "Database__ConnectionString"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_deployment_probes_the_health_endpoints_and_runs_two_replicas_with_limits()
+    public void Compose_starts_the_api_only_after_the_migration_completed() =>
+        Assert.Equal("service_completed_successfully", Str(ComposeServices()["api"], "depends_on", "migrate", "condition"));
+
+    [Fact]
+    public void Compose_migrates_with_the_apis_image()
+    {
+        var services = ComposeServices();
+        Assert.Equal(Str(services["migrate"], "image"), Str(services["api"], "image"));
+    }
+
+    [Fact]
+    public void Compose_publishes_the_apps_port() =>
+        Assert.Equal([$"{Port}:{Port}"], List(ComposeServices()["api"], "ports").Cast<string>());
+
+    [Fact]
+    public void Compose_api_does_not_migrate_on_startup() =>
+        Assert.Equal("false", Str(ComposeServices()["api"], "environment", "Database__MigrateOnStartup"));
+
+    [Fact]
+    public void Compose_health_check_probes_the_live_endpoint() =>
+        Assert.Contains(HealthEndpoints.LivePath, string.Join(' ', List(ComposeServices()["api"], "healthcheck", "test").Cast<string>()));
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("api")]
+    public void Compose_sets_only_settings_the_app_reads(string service) =>
+        Assert.All(Map(ComposeServices()[service], "environment").Keys.Cast<string>(), name => Assert.Contains(name, s_settings));
+
+    [Fact]
+    public void Compose_takes_the_database_password_from_the_environment_of_whoever_starts_it()
+    {
+        // Secrets come from the environment of whoever starts it, never from the file.
+        var services = ComposeServices();
+        Assert.Contains("${POSTGRES_PASSWORD", Str(services["db"], "environment", "POSTGRES_PASSWORD"), StringComparison.Ordinal);
+        Assert.Contains("${POSTGRES_PASSWORD", Str(services["api"], "environment", "Database__ConnectionString"), StringComparison.Ordinal);
+    }
+
+    // ---- Kubernetes ----
+
+    [Fact]
+    public void The_deployment_never_runs_fewer_than_two_replicas()
     {
         var manifests = K8s();
-        var deployment = manifests["Deployment"];
-        Assert.True(int.Parse(Str(deployment, "spec", "replicas"), System.Globalization.CultureInfo.InvariantCulture) >= 2);
-        var pod = Map(deployment, "spec", "template", "spec");
+        Assert.True(int.Parse(Str(manifests["Deployment"], "spec", "replicas"), CultureInfo.InvariantCulture) >= 2);
+        Assert.True(int.Parse(Str(manifests["HorizontalPodAutoscaler"], "spec", "minReplicas"), CultureInfo.InvariantCulture) >= 2);
+    }
+
+    [Fact]
+    public void The_deployments_single_container_serves_on_the_apps_port()
+    {
+        var pod = Map(K8s()["Deployment"], "spec", "template", "spec");
         var container = (Dictionary<object, object>)Assert.Single(List(pod, "containers"));
         var port = (Dictionary<object, object>)Assert.Single(List(container, "ports"));
-        Assert.Equal(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)port["containerPort"]);
-        Assert.Equal(HealthEndpoints.ReadyPath, Str(container, "readinessProbe", "httpGet", "path"));
-        Assert.Equal(HealthEndpoints.LivePath, Str(container, "livenessProbe", "httpGet", "path"));
-        Assert.Equal((string)port["name"], Str(container, "readinessProbe", "httpGet", "port"));
-        Assert.Equal((string)port["name"], Str(container, "livenessProbe", "httpGet", "port"));
-        foreach (var kind in new[] { "requests", "limits" })
-        {
-            Assert.True(Map(container, "resources", kind).ContainsKey("cpu") && Map(container, "resources", kind).ContainsKey("memory"), $"resources.{kind}");
-        }
+        Assert.Equal(PortText, (string)port["containerPort"]);
+    }
 
-        Assert.Equal("true", Str(pod, "securityContext", "runAsNonRoot"));
-        var labels = Map(deployment, "spec", "template", "metadata", "labels");
-        Assert.Equal(labels, Map(deployment, "spec", "selector", "matchLabels"));
-        Assert.All(Map(manifests["Service"], "spec", "selector"), l => Assert.Equal(l.Value, labels[l.Key]));
-        Assert.Equal(Port.ToString(System.Globalization.CultureInfo.InvariantCulture), (string)((Dictionary<object, object>)List(manifests["Service"], "spec", "ports")[0])["targetPort"]);
-        Assert.All(Map(manifests["PodDisruptionBudget"], "spec", "selector", "matchLabels"), l => Assert.Equal(l.Value, labels[l.Key]));
-        var hpa = manifests["HorizontalPodAutoscaler"];
-        Assert.Equal((Str(deployment, "metadata", "name"), "Deployment"), (Str(hpa, "spec", "scaleTargetRef", "name"), Str(hpa, "spec", "scaleTargetRef", "kind")));
-        Assert.True(int.Parse(Str(hpa, "spec", "minReplicas"), System.Globalization.CultureInfo.InvariantCulture) >= 2);
+    [Theory]
+    [InlineData("readinessProbe", HealthEndpoints.ReadyPath)]
+    [InlineData("livenessProbe", HealthEndpoints.LivePath)]
+    public void Each_probe_calls_its_health_endpoint_on_the_named_port(string probe, string path)
+    {
+        var container = Container(K8s(), "Deployment");
+        var port = (Dictionary<object, object>)List(container, "ports")[0];
+        Assert.Equal(path, Str(container, probe, "httpGet", "path"));
+        Assert.Equal((string)port["name"], Str(container, probe, "httpGet", "port"));
+    }
+
+    [Theory]
+    [InlineData("requests")]
+    [InlineData("limits")]
+    public void The_container_has_cpu_and_memory_resources(string kind)
+    {
+        var resources = Map(Container(K8s(), "Deployment"), "resources", kind);
+        Assert.True(resources.ContainsKey("cpu") && resources.ContainsKey("memory"), $"resources.{kind}");
     }
 
     [Fact]
-    public void The_migration_job_uses_the_same_image_and_settings_and_secrets_are_referenced_not_inlined()
+    public void The_pod_runs_as_non_root() =>
+        Assert.Equal("true", Str(Map(K8s()["Deployment"], "spec", "template", "spec"), "securityContext", "runAsNonRoot"));
+
+    [Fact]
+    public void The_deployment_selects_its_own_pods()
     {
         var manifests = K8s();
-        var api = (Dictionary<object, object>)List(manifests["Deployment"], "spec", "template", "spec", "containers")[0];
-        var job = (Dictionary<object, object>)List(manifests["Job"], "spec", "template", "spec", "containers")[0];
-        Assert.Equal((string)api["image"], (string)job["image"]);
-        Assert.Equal(["migrate"], ((List<object>)job["args"]).Cast<string>());
-        Assert.Equal("Never", Str(manifests["Job"], "spec", "template", "spec", "restartPolicy"));
-        var config = Map(manifests["ConfigMap"], "data");
-        Assert.All(config.Keys.Cast<string>(), name => Assert.Contains(name, s_settings));
-        Assert.Equal("false", (string)config["Database__MigrateOnStartup"]);
-        Assert.DoesNotContain(config.Keys.Cast<string>(), name => name.Contains("ConnectionString", StringComparison.Ordinal) || name.Contains("Key", StringComparison.Ordinal));
-        foreach (var container in new[] { api, job })
-        {
-            Assert.Equal(Str(manifests["ConfigMap"], "metadata", "name"), Str((Dictionary<object, object>)((List<object>)container["envFrom"])[0], "configMapRef", "name"));
-            foreach (Dictionary<object, object> variable in (List<object>)container["env"])
-            {
-                Assert.Contains((string)variable["name"], s_settings);
-                Assert.False(variable.ContainsKey("value"), $"{variable["name"]} is inlined; reference a secret.");
-                Assert.Equal("clinicapi-secrets", Str(variable, "valueFrom", "secretKeyRef", "name"));
-            }
-        }
+        Assert.Equal(PodLabels(manifests), Map(manifests["Deployment"], "spec", "selector", "matchLabels"));
+    }
 
+    [Fact]
+    public void The_service_routes_to_the_deployments_pods_on_the_apps_port()
+    {
+        var manifests = K8s();
+        var labels = PodLabels(manifests);
+        Assert.All(Map(manifests["Service"], "spec", "selector"), l => Assert.Equal(l.Value, labels[l.Key]));
+        Assert.Equal(PortText, (string)((Dictionary<object, object>)List(manifests["Service"], "spec", "ports")[0])["targetPort"]);
+    }
+
+    [Fact]
+    public void The_disruption_budget_covers_the_deployments_pods()
+    {
+        var manifests = K8s();
+        var labels = PodLabels(manifests);
+        Assert.All(Map(manifests["PodDisruptionBudget"], "spec", "selector", "matchLabels"), l => Assert.Equal(l.Value, labels[l.Key]));
+    }
+
+    [Fact]
+    public void The_autoscaler_scales_the_deployment()
+    {
+        var manifests = K8s();
+        var hpa = manifests["HorizontalPodAutoscaler"];
+        Assert.Equal((Str(manifests["Deployment"], "metadata", "name"), "Deployment"), (Str(hpa, "spec", "scaleTargetRef", "name"), Str(hpa, "spec", "scaleTargetRef", "kind")));
+    }
+
+    [Fact]
+    public void The_migration_job_uses_the_apis_image()
+    {
+        var manifests = K8s();
+        Assert.Equal((string)Container(manifests, "Deployment")["image"], (string)Container(manifests, "Job")["image"]);
+    }
+
+    [Fact]
+    public void The_migration_job_migrates_once_without_restarting()
+    {
+        var manifests = K8s();
+        Assert.Equal(["migrate"], ((List<object>)Container(manifests, "Job")["args"]).Cast<string>());
+        Assert.Equal("Never", Str(manifests["Job"], "spec", "template", "spec", "restartPolicy"));
+    }
+
+    [Fact]
+    public void The_config_map_sets_only_settings_the_app_reads() =>
+        Assert.All(Map(K8s()["ConfigMap"], "data").Keys.Cast<string>(), name => Assert.Contains(name, s_settings));
+
+    [Fact]
+    public void The_config_map_leaves_migrations_to_the_job() =>
+        Assert.Equal("false", (string)Map(K8s()["ConfigMap"], "data")["Database__MigrateOnStartup"]);
+
+    [Fact]
+    public void The_config_map_holds_no_secret() =>
+        Assert.DoesNotContain(Map(K8s()["ConfigMap"], "data").Keys.Cast<string>(),
+            name => name.Contains("ConnectionString", StringComparison.Ordinal) || name.Contains("Key", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("Deployment")]
+    [InlineData("Job")]
+    public void Api_and_migration_job_take_their_settings_from_the_config_map(string kind)
+    {
+        var manifests = K8s();
+        Assert.Equal(Str(manifests["ConfigMap"], "metadata", "name"),
+            Str((Dictionary<object, object>)((List<object>)Container(manifests, kind)["envFrom"])[0], "configMapRef", "name"));
+    }
+
+    [Theory]
+    [InlineData("Deployment")]
+    [InlineData("Job")]
+    public void Environment_variables_are_settings_the_app_reads(string kind)
+    {
+        foreach (Dictionary<object, object> variable in (List<object>)Container(K8s(), kind)["env"])
+        {
+            Assert.Contains((string)variable["name"], s_settings);
+        }
+    }
+
+    [Theory]
+    [InlineData("Deployment")]
+    [InlineData("Job")]
+    public void Environment_variables_reference_the_secret_and_are_never_inlined(string kind)
+    {
+        foreach (Dictionary<object, object> variable in (List<object>)Container(K8s(), kind)["env"])
+        {
+            Assert.False(variable.ContainsKey("value"), $"{variable["name"]} is inlined; reference a secret.");
+            Assert.Equal("clinicapi-secrets", Str(variable, "valueFrom", "secretKeyRef", "name"));
+        }
+    }
+
+    [Fact]
+    public void The_api_gets_its_database_connection_string_from_the_secret()
+    {
         // Without a database connection string the pods could not start: it must be provided, from the secret.
-        Assert.Contains(((List<object>)api["env"]).Cast<Dictionary<object, object>>(), v => (string)v["name"] == "Database__ConnectionString");
+        Assert.Contains(((List<object>)Container(K8s(), "Deployment")["env"]).Cast<Dictionary<object, object>>(), v => (string)v["name"] == "Database__ConnectionString");
     }
 }

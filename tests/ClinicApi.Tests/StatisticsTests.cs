@@ -54,44 +54,66 @@ public sealed class StatisticsTests
         Assert.Equal(5.5, ci.Value, 1e-9);
         Assert.Equal(3.334149, ci.Lower, 2e-5);
         Assert.Equal(7.665851, ci.Upper, 2e-5);
-        Assert.Null(Statistics.MeanCi([4]));
-        Assert.Null(Statistics.ProportionCi(0, 0));
-        Assert.Null(Statistics.HedgesG(new Summary(1, 3, double.NaN), new Summary(10, 2, 1)));
     }
+
+    [Fact]
+    public void A_mean_ci_needs_two_values() => Assert.Null(Statistics.MeanCi([4]));
+
+    [Fact]
+    public void A_proportion_ci_needs_trials() => Assert.Null(Statistics.ProportionCi(0, 0));
+
+    [Fact]
+    public void Hedges_g_needs_two_values_in_each_group() =>
+        Assert.Null(Statistics.HedgesG(new Summary(1, 3, double.NaN), new Summary(10, 2, 1)));
 
     /// <summary>35 values per arm with exactly the published week-22 means and SDs (Bemani 2023).</summary>
     private static double[] Arm(double mean, double sd) =>
         Enumerable.Range(1, 35).Select(i => mean + sd * (i - 18) / Math.Sqrt(105)).ToArray();
 
+    private static readonly Summary s_cbtWeek22 = Summary.Of(Arm(1.66, 2.00));
+    private static readonly Summary s_physioWeek22 = Summary.Of(Arm(3.86, 2.35));
+
+    [Fact]
+    public void The_trial_fixture_has_exactly_the_published_week_22_means_and_sds()
+    {
+        var (cbt, physio) = (s_cbtWeek22, s_physioWeek22);
+        Assert.Equal((1.66, 2.00, 3.86, 2.35), (Math.Round(cbt.Mean, 10), Math.Round(cbt.Sd, 10), Math.Round(physio.Mean, 10), Math.Round(physio.Sd, 10)));
+    }
+
     [Fact]
     public void The_published_trial_means_reproduce_the_week_22_difference()
     {
-        var cbt = Summary.Of(Arm(1.66, 2.00));
-        var physio = Summary.Of(Arm(3.86, 2.35));
-        Assert.Equal((1.66, 2.00, 3.86, 2.35), (Math.Round(cbt.Mean, 10), Math.Round(cbt.Sd, 10), Math.Round(physio.Mean, 10), Math.Round(physio.Sd, 10)));
-
         // CBT minus physiotherapy: -2.20, CI close to the published -3.25 to -1.15.
-        var difference = Statistics.MeanDifferenceCi(cbt, physio)!;
+        var difference = Statistics.MeanDifferenceCi(s_cbtWeek22, s_physioWeek22)!;
         Assert.Equal(-2.20, difference.Value, 1e-9);
         Assert.Equal(-3.2408, difference.Lower, 1e-3);
         Assert.Equal(-1.1592, difference.Upper, 1e-3);
         Assert.InRange(difference.Lower, -3.25 - 0.02, -3.25 + 0.02);
         Assert.InRange(difference.Upper, -1.15 - 0.02, -1.15 + 0.02);
-
-        // Recomputed from these means and SDs d is about -1.01 (pooled SD 2.18), not the published -0.89: both stand as they are.
-        Assert.Equal(2.1820, Statistics.PooledSd(cbt, physio), 1e-3);
-        Assert.Equal(-1.0082, Statistics.CohensD(cbt, physio), 1e-3);
     }
 
     [Fact]
-    public void Interpolation_is_linear_and_does_not_extrapolate()
+    public void Cohens_d_recomputed_from_the_published_means_differs_from_the_published_d()
     {
-        (double, double)[] points = [(0, 5.03), (6, 2.43), (10, 3.29), (22, 3.86)];
+        // Recomputed from these means and SDs d is about -1.01 (pooled SD 2.18), not the published -0.89: both stand as they are.
+        Assert.Equal(2.1820, Statistics.PooledSd(s_cbtWeek22, s_physioWeek22), 1e-3);
+        Assert.Equal(-1.0082, Statistics.CohensD(s_cbtWeek22, s_physioWeek22), 1e-3);
+    }
+
+    private static readonly (double, double)[] s_physioMeans = [(0, 5.03), (6, 2.43), (10, 3.29), (22, 3.86)];
+
+    [Fact]
+    public void Interpolation_is_linear_between_points_and_exact_at_them()
+    {
+        var points = s_physioMeans;
         Assert.Equal(3.73, Statistics.Interpolate(points, 3)!.Value, 1e-9);
         Assert.Equal(2.86, Statistics.Interpolate(points, 8)!.Value, 1e-9);
         Assert.Equal(3.86, Statistics.Interpolate(points, 22)!.Value, 1e-9);
-        Assert.Null(Statistics.Interpolate(points, 23));
-        Assert.Null(Statistics.Interpolate(points, -1));
         Assert.True(Math.Abs(Statistics.Interpolate(points, 0)!.Value - 5.03) < Tolerance);
     }
+
+    [Theory]
+    [InlineData(23)]
+    [InlineData(-1)]
+    public void Interpolation_does_not_extrapolate(double x) => Assert.Null(Statistics.Interpolate(s_physioMeans, x));
 }

@@ -138,6 +138,16 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
             Assert.Equal(Math.Round(days / 7.0, 1), recorded.WeeksSinceEpisodeStart);
             Assert.Equal(setup.EpisodeId, recorded.EpisodeId);
         }
+    }
+
+    [Fact]
+    public async Task A_patients_measurements_are_listed_in_pages_by_cursor()
+    {
+        var setup = await SetUpAsync();
+        foreach (var days in new[] { -7, 3, 21, 42, 53, 70, 105, 147, 172 })
+        {
+            await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = s_start.AddDays(days), score = 4 });
+        }
 
         var list = await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements?instrument=pain-nrs&limit=4"));
         Assert.Equal(["baseline", "baseline", "unscheduled", "end-of-treatment"], list.Items.Select(m => m.Timepoint));
@@ -145,6 +155,13 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
             $"/patients/{setup.PatientId}/measurements?instrument=pain-nrs&limit=100&cursor={list.NextCursor}"));
         Assert.Equal(5, next.Items.Count);
         Assert.Null(next.NextCursor);
+    }
+
+    [Fact]
+    public async Task A_malformed_cursor_is_a_validation_problem()
+    {
+        var setup = await SetUpAsync();
+
         await AssertValidationProblemAsync(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements?cursor=junk"));
     }
 
@@ -160,42 +177,142 @@ public abstract class MeasurementsTests(ITestDatabases databases) : ApiTest(data
         Assert.Equal("unscheduled", (await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = Week(6), score = 4 })).Timepoint);
     }
 
-    [Fact]
-    public async Task Amendments_add_versions_and_entered_in_error_withdraws_without_overwriting()
+    /// <summary>A pain NRS score of 8 at week 6, as recorded (version 1).</summary>
+    private async Task<(Setup Setup, MeasurementResponse First, string Url)> RecordedAsync()
     {
         var setup = await SetUpAsync();
-        var client = Client(Roles.Admin);
         var first = await RecordAsync(setup.PatientId, new { instrument = "pain-nrs", takenAt = Week(6), score = 8 });
-        var url = $"/measurements/{first.Id}";
+        return (setup, first, $"/measurements/{first.Id}");
+    }
 
-        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }), HttpStatusCode.PreconditionRequired);
-        Assert.Contains("reason", await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 3 }, "\"1\"")));
-        Assert.Contains("score", await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 30, reason = "x" }, "\"1\"")));
-
-        var amended = await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }, "\"1\"");
+    /// <summary>The score 8 amended to 3 (version 2).</summary>
+    private async Task<(Setup Setup, MeasurementResponse First, string Url, HttpResponseMessage Amended)> AmendedAsync()
+    {
+        var (setup, first, url) = await RecordedAsync();
+        var amended = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }, "\"1\"");
         Assert.Equal(HttpStatusCode.OK, amended.StatusCode);
+        return (setup, first, url, amended);
+    }
+
+    /// <summary>The amended score then marked entered in error (version 3).</summary>
+    private async Task<(Setup Setup, string Url, HttpResponseMessage Withdrawn)> WithdrawnAsync()
+    {
+        var (setup, _, url, _) = await AmendedAsync();
+        var withdrawn = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/entered-in-error", new { reason = "Wrong patient" }, "\"2\"");
+        return (setup, url, withdrawn);
+    }
+
+    [Fact]
+    public async Task An_amendment_needs_if_match()
+    {
+        var (_, _, url) = await RecordedAsync();
+
+        await AssertProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }), HttpStatusCode.PreconditionRequired);
+    }
+
+    [Fact]
+    public async Task An_amendment_needs_a_reason()
+    {
+        var (_, _, url) = await RecordedAsync();
+
+        Assert.Contains("reason", await AssertValidationProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 3 }, "\"1\"")));
+    }
+
+    [Fact]
+    public async Task An_amended_score_must_be_in_the_instruments_range()
+    {
+        var (_, _, url) = await RecordedAsync();
+
+        Assert.Contains("score", await AssertValidationProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 30, reason = "x" }, "\"1\"")));
+    }
+
+    [Fact]
+    public async Task An_amendment_adds_a_version_under_the_same_id_and_keeps_the_old_one()
+    {
+        var (_, first, _, amended) = await AmendedAsync();
+
         var history = await ReadAsync<MeasurementHistory>(amended);
         Assert.Equal((first.Id, 2, MeasurementStatus.Amended, 3.0, "Transcription error"),
             (history.Current.Id, history.Current.Version, history.Current.Status, history.Current.Score, history.Current.Reason));
         Assert.Equal([8.0, 3.0], history.Versions.Select(v => v.Score));
         Assert.Equal("\"2\"", amended.Headers.ETag!.Tag);
-        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"1\""), HttpStatusCode.PreconditionFailed);
+    }
 
-        // Lists and reports see the current version only.
-        var listed = Assert.Single((await ReadAsync<Page<MeasurementResponse>>(await client.GetAsync($"/patients/{setup.PatientId}/measurements"))).Items);
+    [Fact]
+    public async Task An_amendment_of_a_superseded_version_is_refused()
+    {
+        var (_, _, url, _) = await AmendedAsync();
+
+        await AssertProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"1\""), HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
+    public async Task Lists_see_the_current_version_only()
+    {
+        var (setup, first, _, _) = await AmendedAsync();
+
+        var listed = Assert.Single((await ReadAsync<Page<MeasurementResponse>>(await Client(Roles.Admin).GetAsync($"/patients/{setup.PatientId}/measurements"))).Items);
         Assert.Equal((first.Id, 3.0), (listed.Id, listed.Score));
+    }
 
-        var withdrawn = await SendAsync(client, HttpMethod.Post, $"{url}/entered-in-error", new { reason = "Wrong patient" }, "\"2\"");
+    [Fact]
+    public async Task Entered_in_error_withdraws_the_measurement_from_lists_unless_withdrawn_ones_are_asked_for()
+    {
+        var (setup, _, withdrawn) = await WithdrawnAsync();
+        var client = Client(Roles.Admin);
+
         Assert.Equal(MeasurementStatus.EnteredInError, (await ReadAsync<MeasurementHistory>(withdrawn)).Current.Status);
         Assert.Empty((await ReadAsync<Page<MeasurementResponse>>(await client.GetAsync($"/patients/{setup.PatientId}/measurements"))).Items);
         Assert.Single((await ReadAsync<Page<MeasurementResponse>>(await client.GetAsync($"/patients/{setup.PatientId}/measurements?includeWithdrawn=true"))).Items);
-        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"3\""), HttpStatusCode.Conflict);
+    }
 
-        var all = await ReadAsync<MeasurementHistory>(await client.GetAsync(url));
+    [Fact]
+    public async Task A_withdrawn_measurement_cannot_be_amended()
+    {
+        var (_, url, _) = await WithdrawnAsync();
+
+        await AssertProblemAsync(await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"3\""), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task The_history_keeps_every_version()
+    {
+        var (_, url, _) = await WithdrawnAsync();
+
+        var all = await ReadAsync<MeasurementHistory>(await Client(Roles.Admin).GetAsync(url));
         Assert.Equal([1, 2, 3], all.Versions.Select(v => v.Version));
         Assert.Equal([8.0, 3.0, 3.0], all.Versions.Select(v => v.Score));
+    }
+
+    [Fact]
+    public async Task A_measurement_is_addressed_by_its_own_id_not_by_a_versions()
+    {
+        var (_, url, _) = await WithdrawnAsync();
+        var client = Client(Roles.Admin);
+
+        var all = await ReadAsync<MeasurementHistory>(await client.GetAsync(url));
         await AssertProblemAsync(await client.GetAsync($"/measurements/{all.Versions[1].VersionId}"), HttpStatusCode.NotFound);
-        await AssertProblemAsync(await client.GetAsync($"/measurements/{Guid.CreateVersion7()}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_unknown_measurement_is_not_found()
+    {
+        await AssertProblemAsync(await Client(Roles.Admin).GetAsync($"/measurements/{Guid.CreateVersion7()}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Amendments_and_withdrawal_add_rows_overwrite_none_and_refused_ones_store_nothing()
+    {
+        var (_, _, url) = await RecordedAsync();
+        var client = Client(Roles.Admin);
+        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }), HttpStatusCode.PreconditionRequired);
+        await AssertValidationProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 30, reason = "x" }, "\"1\""));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 3, reason = "Transcription error" }, "\"1\"")).StatusCode);
+        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"1\""), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(client, HttpMethod.Post, $"{url}/entered-in-error", new { reason = "Wrong patient" }, "\"2\"")).StatusCode);
+        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, $"{url}/amend", new { score = 4, reason = "Again" }, "\"3\""), HttpStatusCode.Conflict);
+
+        // The original, its amendment and its withdrawal: three rows; the four refused requests added none.
         Assert.Equal(3, await MeasurementRowsAsync());
     }
 

@@ -157,8 +157,11 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
             HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task Each_booking_rule_answers_with_its_own_problem_and_stores_nothing()
+    /// <summary>
+    /// What each refused booking is tried against: a therapist working 08:00-18:00 on weekdays with a session on
+    /// Tuesday at 10:00 and time off from 14:00 to 15:00, and a colleague who holds only exercise therapy.
+    /// </summary>
+    private async Task<(Setup Setup, Guid ExerciseOnly, SessionResponse Existing)> RefusalsAsync()
     {
         var setup = await SetUpAsync();
         var exerciseOnly = await TherapistAsync("exercise-therapy");
@@ -166,36 +169,130 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
         var off = await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/therapists/{setup.TherapistId}/time-off",
             new { startsAt = Tuesday(14), endsAt = Tuesday(15), reason = "Supervision" });
         Assert.Equal(HttpStatusCode.Created, off.StatusCode);
+        return (setup, exerciseOnly, existing);
+    }
 
-        Assert.Contains("working hours", (await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(18))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
-        Assert.Contains("working hours", (await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(17, 30))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
-        Assert.Contains("working hours", (await AssertProblemAsync(await BookAsync(Booking(setup, s_monday.AddDays(5).AddHours(10))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
+    /// <summary>Only the session booked by <see cref="RefusalsAsync"/>: a refused booking stores nothing.</summary>
+    private async Task AssertNothingStoredAsync() => Assert.Equal(1, await SessionRowsAsync());
+
+    [Theory]
+    [InlineData(1, 18, 0)]    // Tuesday 18:00: after hours
+    [InlineData(1, 17, 30)]   // Tuesday 17:30: 45 minutes run past 18:00
+    [InlineData(5, 10, 0)]    // Saturday: no working hours
+    public async Task A_booking_outside_working_hours_is_refused(int day, int hour, int minute)
+    {
+        var (setup, _, _) = await RefusalsAsync();
+
+        Assert.Contains("working hours", (await AssertProblemAsync(await BookAsync(Booking(setup, s_monday.AddDays(day).AddHours(hour).AddMinutes(minute))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_booking_in_the_therapists_time_off_is_refused()
+    {
+        var (setup, _, _) = await RefusalsAsync();
+
         Assert.Contains("off", (await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(14, 30))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_booking_in_the_past_is_refused()
+    {
+        var (setup, _, _) = await RefusalsAsync();
+
         Assert.Contains("past", (await AssertProblemAsync(await BookAsync(Booking(setup, s_monday.AddHours(6))), HttpStatusCode.UnprocessableEntity)).GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_booking_that_clashes_with_the_therapists_session_names_it()
+    {
+        var (setup, _, existing) = await RefusalsAsync();
 
         var therapistClash = await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(10, 30))), HttpStatusCode.Conflict);
         Assert.Equal(existing.Id, therapistClash.GetProperty("clashingSessionId").GetGuid());
         Assert.Contains("therapist", therapistClash.GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_booking_that_clashes_with_the_patients_session_with_another_therapist_names_it()
+    {
+        var (setup, exerciseOnly, existing) = await RefusalsAsync();
 
         // Same patient, another therapist, overlapping time.
         var patientClash = await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(10, 15), therapistId: exerciseOnly)), HttpStatusCode.Conflict);
         Assert.Equal(existing.Id, patientClash.GetProperty("clashingSessionId").GetGuid());
         Assert.Contains("patient", patientClash.GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task A_session_needing_a_competency_the_therapist_lacks_is_refused()
+    {
+        var (setup, exerciseOnly, _) = await RefusalsAsync();
 
         var competency = await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(12), kind: "cognitive-behavioural-therapy", therapistId: exerciseOnly)), HttpStatusCode.Conflict);
         Assert.Contains("cognitive-behavioural-therapy", competency.GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
 
-        await AssertProblemAsync(await BookAsync(Booking(setup with { EpisodeId = Guid.CreateVersion7() }, Tuesday(12))), HttpStatusCode.UnprocessableEntity);
-        await AssertProblemAsync(await BookAsync(Booking(setup with { PatientId = Guid.CreateVersion7() }, Tuesday(12))), HttpStatusCode.UnprocessableEntity);
-        await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(12), therapistId: Guid.CreateVersion7())), HttpStatusCode.UnprocessableEntity);
-        Assert.Equivalent(new[] { "durationMinutes" }, await AssertValidationProblemAsync(await BookAsync(Booking(setup, Tuesday(12), duration: 10))), strict: true);
-        Assert.Equivalent(new[] { "durationMinutes" }, await AssertValidationProblemAsync(await BookAsync(Booking(setup, Tuesday(12), duration: 121))), strict: true);
+    [Theory]
+    [InlineData("episode")]
+    [InlineData("patient")]
+    [InlineData("therapist")]
+    public async Task A_booking_for_an_unknown_episode_patient_or_therapist_is_unprocessable(string unknown)
+    {
+        var (setup, _, _) = await RefusalsAsync();
+        var booking = unknown switch
+        {
+            "episode" => Booking(setup with { EpisodeId = Guid.CreateVersion7() }, Tuesday(12)),
+            "patient" => Booking(setup with { PatientId = Guid.CreateVersion7() }, Tuesday(12)),
+            _ => Booking(setup, Tuesday(12), therapistId: Guid.CreateVersion7()),
+        };
+
+        await AssertProblemAsync(await BookAsync(booking), HttpStatusCode.UnprocessableEntity);
+        await AssertNothingStoredAsync();
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(121)]
+    public async Task A_session_lasts_15_to_120_minutes(int duration)
+    {
+        var (setup, _, _) = await RefusalsAsync();
+
+        Assert.Equivalent(new[] { "durationMinutes" }, await AssertValidationProblemAsync(await BookAsync(Booking(setup, Tuesday(12), duration: duration))), strict: true);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task An_empty_booking_lists_every_missing_field()
+    {
+        await RefusalsAsync();
+
         Assert.Equivalent(new[] { "patientId", "therapistId", "episodeId", "kind", "startsAt", "durationMinutes" },
             await AssertValidationProblemAsync(await BookAsync(new { })), strict: true);
-        await AssertProblemAsync(await BookAsync(new { kind = "massage" }), HttpStatusCode.BadRequest);
-        await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(12)), client: Client(Roles.Manager)), HttpStatusCode.Forbidden);
+        await AssertNothingStoredAsync();
+    }
 
-        Assert.Equal(1, await SessionRowsAsync());
+    [Fact]
+    public async Task An_unknown_session_kind_is_a_bad_request()
+    {
+        await RefusalsAsync();
+
+        await AssertProblemAsync(await BookAsync(new { kind = "massage" }), HttpStatusCode.BadRequest);
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task Managers_cannot_book()
+    {
+        var (setup, _, _) = await RefusalsAsync();
+
+        await AssertProblemAsync(await BookAsync(Booking(setup, Tuesday(12)), client: Client(Roles.Manager)), HttpStatusCode.Forbidden);
+        await AssertNothingStoredAsync();
     }
 
     [Fact]

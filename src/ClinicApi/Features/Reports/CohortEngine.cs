@@ -73,9 +73,11 @@ public static class CohortEngine
 
         var result = new List<Scored>();
         var distances = new double[windows.Count];
+        var taken = new DateTime[windows.Count];
         foreach (var episode in episodes)
         {
-            // The score nearest each timepoint's target, among those that fall in its window.
+            // The score nearest each timepoint's target, among those that fall in its window; of two equally near,
+            // the earlier (as the trajectory's baseline), so the report does not depend on the order rows are read in.
             var scores = new double[windows.Count];
             Array.Fill(scores, double.NaN);
             Array.Fill(distances, double.MaxValue);
@@ -90,10 +92,11 @@ public static class CohortEngine
                     }
 
                     var distance = Math.Abs(place.WeeksSinceEpisodeStart!.Value - OutcomeSettings.Target(windows[i], episode.ProtocolWeeks));
-                    if (distance < distances[i])
+                    if (distance < distances[i] || (distance == distances[i] && takenAt < taken[i]))
                     {
                         distances[i] = distance;
                         scores[i] = score;
+                        taken[i] = takenAt;
                     }
 
                     break;
@@ -141,8 +144,10 @@ public static class CohortEngine
 
                 baselines.Add(baseline);
                 changes.Add(value - baseline);
-                var improvement = baseline - value;
-                if (threshold is { } t && (improvement >= t.Mic.Points || (baseline > 0 && improvement / baseline >= t.Mic.Relative)))
+                // Decimal scores carry binary noise (40.3 - 30.3 = 9.999999999999996): rounded away far below any
+                // instrument's precision, so a change of exactly the threshold meets it, in points or relative.
+                var improvement = Math.Round(baseline - value, 9);
+                if (threshold is { } t && (improvement >= t.Mic.Points || (baseline > 0 && Math.Round(improvement / baseline, 9) >= t.Mic.Relative)))
                 {
                     responders++;
                 }

@@ -80,10 +80,12 @@ public static class TrajectoryEngine
         if (threshold is { } t && baseline is { } b && followUps.Count > 0)
         {
             var latest = followUps[^1].Score;
-            var improvement = b - latest;
+            // The same rule as the cohort report's responders: binary noise rounded away (40.3 - 30.3 is 10 points),
+            // and the relative change compared as it is, not at the three decimals it is shown with (29.97% is not 30%).
+            var improvement = Math.Round(b - latest, 9);
             double? relative = b > 0 ? Math.Round(improvement / b, 3) : null;
             var metPoints = improvement >= t.Mic.Points;
-            var metRelative = relative >= t.Mic.Relative;
+            var metRelative = b > 0 && Math.Round(improvement / b, 9) >= t.Mic.Relative;
             mic = new MicStatus(t.Mic.Points, t.Mic.Relative, t.EvidenceId, t.Mic.Source, b, latest, Math.Round(improvement, 2), relative,
                 metPoints, metRelative, metPoints || metRelative);
         }
