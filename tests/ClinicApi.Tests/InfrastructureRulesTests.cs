@@ -8,6 +8,8 @@ public sealed class InfrastructureRulesTests
 {
     private sealed class Versioned(int version) : IVersioned
     {
+        public Guid Id { get; } = Guid.CreateVersion7();
+
         public int Version { get; set; } = version;
     }
 

@@ -3,6 +3,8 @@ namespace ClinicApi.Data;
 /// <summary>A resource that carries a version for optimistic concurrency (exposed as its ETag).</summary>
 public interface IVersioned
 {
+    Guid Id { get; }
+
     int Version { get; set; }
 }
 

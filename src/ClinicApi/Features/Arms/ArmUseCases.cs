@@ -207,19 +207,13 @@ public static class ChangeArm
     private static async Task<(TreatmentArm? Arm, ProblemHttpResult? Problem)> LoadChangeableAsync(
         Guid id, ClinicDbContext db, HttpRequest request, CancellationToken ct)
     {
-        var arm = await db.Arms.FirstOrDefaultAsync(a => a.Id == id, ct);
-        if (arm is null)
+        var loaded = await db.Arms.ForUpdateAsync(id, "treatment arm", request, ct);
+        if (!loaded.Found)
         {
-            return (null, Problems.NotFound("treatment arm", id));
+            return (loaded.Row, loaded.Problem);
         }
 
-        switch (ETags.Check(request, arm))
-        {
-            case Precondition.Missing:
-                return (arm, Problems.PreconditionRequired());
-            case Precondition.Stale:
-                return (arm, Problems.PreconditionFailed());
-        }
+        var arm = loaded.Row;
 
         if (arm.IsCatalogue)
         {

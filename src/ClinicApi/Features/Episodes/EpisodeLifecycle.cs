@@ -184,19 +184,16 @@ public static class EndEpisode
 
     private static async Task<(Episode? Episode, ProblemHttpResult? Problem)> LoadActiveAsync(Guid id, ClinicDbContext db, HttpRequest request, CancellationToken ct)
     {
-        var episode = await db.Episodes.FirstOrDefaultAsync(e => e.Id == id, ct);
-        if (episode is null)
+        var loaded = await db.Episodes.ForUpdateAsync(id, "episode", request, ct);
+        if (!loaded.Found)
         {
-            return (null, Problems.NotFound("episode", id));
+            return (loaded.Row, loaded.Problem);
         }
 
-        return ETags.Check(request, episode) switch
-        {
-            Precondition.Missing => (episode, Problems.PreconditionRequired()),
-            Precondition.Stale => (episode, Problems.PreconditionFailed()),
-            _ when episode.Status != EpisodeStatus.Active => (episode, Problems.Conflict($"The episode is already {KebabEnum.Name(episode.Status)}.")),
-            _ => (episode, null),
-        };
+        var episode = loaded.Row;
+        return episode.Status != EpisodeStatus.Active
+            ? (episode, Problems.Conflict($"The episode is already {KebabEnum.Name(episode.Status)}."))
+            : (episode, null);
     }
 }
 

@@ -143,10 +143,9 @@ public static class CorrectMeasurement
             return (null, Problems.NotFound("measurement", id));
         }
 
-        return ETags.Check(request, MeasurementRules.ETag(current)) switch
+        return ETags.ProblemFor(ETags.Check(request, MeasurementRules.ETag(current))) switch
         {
-            Precondition.Missing => (current, Problems.PreconditionRequired()),
-            Precondition.Stale => (current, Problems.PreconditionFailed()),
+            { } precondition => (current, precondition),
             _ when current.Status == MeasurementStatus.EnteredInError =>
                 (current, Problems.Conflict("The measurement was withdrawn as entered in error; record a new one instead.")),
             _ => (current, null),

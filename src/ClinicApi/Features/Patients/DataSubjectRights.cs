@@ -77,19 +77,13 @@ public static class DataSubjectRights
         Guid id, EraseRequest request, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Patient> logger, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (patient is null)
+        var loaded = await db.Patients.ForUpdateAsync(id, "patient", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("patient", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, patient))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var patient = loaded.Row;
 
         if (patient.ErasedAt is not null)
         {

@@ -61,19 +61,13 @@ public static class UpdatePatient
     public static async Task<Results<Ok<PatientResponse>, ProblemHttpResult>> HandleAsync(
         Guid id, PatientDetails request, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Patient> logger, CancellationToken ct)
     {
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (patient is null)
+        var loaded = await db.Patients.ForUpdateAsync(id, "patient", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("patient", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, patient))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var patient = loaded.Row;
 
         if (patient.Status == PatientStatus.Archived)
         {
@@ -120,19 +114,13 @@ public static class ChangePatientStatus
     private static async Task<Results<Ok<PatientResponse>, ProblemHttpResult>> ChangeAsync(
         Guid id, PatientStatus target, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Patient> logger, CancellationToken ct)
     {
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (patient is null)
+        var loaded = await db.Patients.ForUpdateAsync(id, "patient", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("patient", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, patient))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var patient = loaded.Row;
 
         if (patient.Status == target)
         {

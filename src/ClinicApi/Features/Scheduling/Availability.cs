@@ -109,12 +109,9 @@ public static class Availability
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        switch (ETags.Check(http.Request, ETagOf(await RangesAsync(db, id, ct))))
+        if (ETags.ProblemFor(ETags.Check(http.Request, ETagOf(await RangesAsync(db, id, ct)))) is { } precondition)
         {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
+            return precondition;
         }
 
         await db.WorkingHours.Where(w => w.TherapistId == id).ExecuteDeleteAsync(ct);

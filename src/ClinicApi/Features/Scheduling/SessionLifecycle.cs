@@ -151,19 +151,16 @@ public static class ChangeSession
 
     private static async Task<(Session? Session, ProblemHttpResult? Problem)> LoadBookedAsync(Guid id, ClinicDbContext db, HttpRequest request, CancellationToken ct)
     {
-        var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null)
+        var loaded = await db.Sessions.ForUpdateAsync(id, "session", request, ct);
+        if (!loaded.Found)
         {
-            return (null, Problems.NotFound("session", id));
+            return (loaded.Row, loaded.Problem);
         }
 
-        return ETags.Check(request, session) switch
-        {
-            Precondition.Missing => (session, Problems.PreconditionRequired()),
-            Precondition.Stale => (session, Problems.PreconditionFailed()),
-            _ when session.Status != SessionStatus.Booked => (session, Problems.Conflict($"The session is already {KebabEnum.Name(session.Status)}.")),
-            _ => (session, null),
-        };
+        var session = loaded.Row;
+        return session.Status != SessionStatus.Booked
+            ? (session, Problems.Conflict($"The session is already {KebabEnum.Name(session.Status)}."))
+            : (session, null);
     }
 
     private static async Task<ProblemHttpResult?> SaveAsync(ClinicDbContext db, Session session, CancellationToken ct)

@@ -140,19 +140,13 @@ public static class ReadStudies
     /// <summary><c>POST /studies/{id}/close</c> (admin, If-Match): no further allocations.</summary>
     public static async Task<Results<Ok<StudyResponse>, ProblemHttpResult>> CloseAsync(Guid id, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
-        var study = await db.Studies.FirstOrDefaultAsync(s => s.Id == id, ct);
-        if (study is null)
+        var loaded = await db.Studies.ForUpdateAsync(id, "study", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("study", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, study))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var study = loaded.Row;
 
         if (study.Status == StudyStatus.Closed)
         {

@@ -114,19 +114,13 @@ public static class UpdateTherapist
     public static async Task<Results<Ok<TherapistResponse>, ProblemHttpResult>> HandleAsync(
         Guid id, TherapistDetails request, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Therapist> logger, CancellationToken ct)
     {
-        var therapist = await db.Therapists.FirstOrDefaultAsync(t => t.Id == id, ct);
-        if (therapist is null)
+        var loaded = await db.Therapists.ForUpdateAsync(id, "therapist", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("therapist", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, therapist))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var therapist = loaded.Row;
 
         var registration = request.RegistrationNumber!.Trim();
         if (registration != therapist.RegistrationNumber && await db.Therapists.AnyAsync(t => t.RegistrationNumber == registration, ct))
@@ -168,19 +162,13 @@ public static class ChangeTherapistActivity
     private static async Task<Results<Ok<TherapistResponse>, ProblemHttpResult>> ChangeAsync(
         Guid id, bool active, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Therapist> logger, CancellationToken ct)
     {
-        var therapist = await db.Therapists.FirstOrDefaultAsync(t => t.Id == id, ct);
-        if (therapist is null)
+        var loaded = await db.Therapists.ForUpdateAsync(id, "therapist", http.Request, ct);
+        if (!loaded.Found)
         {
-            return Problems.NotFound("therapist", id);
+            return loaded.Problem;
         }
 
-        switch (ETags.Check(http.Request, therapist))
-        {
-            case Precondition.Missing:
-                return Problems.PreconditionRequired();
-            case Precondition.Stale:
-                return Problems.PreconditionFailed();
-        }
+        var therapist = loaded.Row;
 
         if (therapist.IsActive == active)
         {
