@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Data;
 
@@ -111,4 +112,15 @@ public sealed class IdempotencyRecord
     public required string ResponseBody { get; init; }
 
     public DateTime CreatedAt { get; init; }
+}
+
+public static class SessionQueries
+{
+    /// <summary>
+    /// Attended sessions per episode, in one grouped query: what episodes, reports and scheduling all count
+    /// against the arm's planned sessions.
+    /// </summary>
+    public static async Task<Dictionary<Guid, int>> AttendedByEpisodeAsync(this IQueryable<Session> sessions, IReadOnlyCollection<Guid> episodeIds, CancellationToken ct) =>
+        await sessions.AsNoTracking().Where(s => episodeIds.Contains(s.EpisodeId) && s.Status == SessionStatus.Attended)
+            .GroupBy(s => s.EpisodeId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
 }

@@ -43,7 +43,7 @@ public static class ReadAuditTrail
             RuleFor(q => q.Outcome).Must(o => o is null || KebabEnum.TryParse<AuditOutcome>(o, out _)).WithMessage("outcome is allowed, denied or failed.");
             RuleFor(q => q.Limit).InclusiveBetween(1, 1000);
             RuleFor(q => q.Cursor).Must(c => TimeCursor.TryDecode(c, out _)).WithMessage("cursor is not a cursor this list returned.");
-            RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("to must not be before from.");
+            this.OptionalPeriod(q => q.From, q => q.To);
         }
     }
 

@@ -1,5 +1,4 @@
 using ClinicApi.Data;
-using ClinicApi.Features.Scheduling;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,7 +18,7 @@ public static class GetEpisode
             return Problems.NotFound("episode", id);
         }
 
-        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, [id], ct);
+        var attended = await db.Sessions.AttendedByEpisodeAsync([id], ct);
         ETags.Set(response, found.Episode);
         return TypedResults.Ok(EpisodeResponse.From(found.Episode, found.Arm, attended.GetValueOrDefault(id)));
     }
@@ -41,7 +40,7 @@ public static class ListPatientEpisodes
             .Join(db.Arms, e => e.ArmId, a => a.Id, (e, a) => new { Episode = e, Arm = a })
             .OrderByDescending(x => x.Episode.StartDate).ThenByDescending(x => x.Episode.Id)
             .Take(Max).ToListAsync(ct);
-        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, rows.Select(x => x.Episode.Id).ToList(), ct);
+        var attended = await db.Sessions.AttendedByEpisodeAsync(rows.Select(x => x.Episode.Id).ToList(), ct);
         return TypedResults.Ok(rows.Select(x => EpisodeResponse.From(x.Episode, x.Arm, attended.GetValueOrDefault(x.Episode.Id))).ToList());
     }
 }
@@ -119,7 +118,7 @@ public static class EndEpisode
 
         logger.LogInformation("Episode {EpisodeId} is now {Status}", episode.Id, episode.Status);
         var arm = await db.Arms.AsNoTracking().FirstAsync(a => a.Id == episode.ArmId, ct);
-        var attended = await ScheduleQueries.AttendedByEpisodeAsync(db, [episode.Id], ct);
+        var attended = await db.Sessions.AttendedByEpisodeAsync([episode.Id], ct);
         ETags.Set(http.Response, episode);
         return TypedResults.Ok(EpisodeResponse.From(episode, arm, attended.GetValueOrDefault(episode.Id)));
     }

@@ -161,3 +161,14 @@ public sealed class OutcomeSettings
         }
     }
 }
+
+public static class OutcomeSettingsSetup
+{
+    /// <summary>The <c>Outcomes</c> section, checked once when the settings are built (see <see cref="OutcomeSettings"/>).</summary>
+    public static IServiceCollection AddClinicOutcomes(this IServiceCollection services)
+    {
+        services.AddOptions<OutcomesOptions>().BindConfiguration(OutcomesOptions.Section);
+        services.AddSingleton<OutcomeSettings>();
+        return services;
+    }
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Linq.Expressions;
 using System.Security.Cryptography;
 using System.Text;
 using ClinicApi.Data;
@@ -21,8 +20,6 @@ public sealed record FreeSlot(DateTime StartsAt, string LocalStart);
 /// <summary>Weekly working hours (local time) and time off; free start times are derived from them.</summary>
 public static class Availability
 {
-    public const int MaxRangeDays = 31;
-
     public sealed record WorkingHoursRequest(IReadOnlyList<WorkingRange>? Ranges);
 
     public sealed record TimeOffRequest(DateTime? StartsAt, DateTime? EndsAt, string? Reason);
@@ -224,19 +221,6 @@ public static class Availability
 
     private static string ETagOf(IEnumerable<WorkingRange> ranges) =>
         "\"" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(";", ranges.Select(r => $"{r.Weekday},{r.StartsAt},{r.EndsAt}")))))[..16] + "\"";
-
-    /// <summary>
-    /// A range of local dates in a query: both given, <c>to</c> not before <c>from</c>, at most
-    /// <see cref="MaxRangeDays"/> days (every calendar and slot list is bounded).
-    /// </summary>
-    public static void LocalDateRange<T>(this AbstractValidator<T> validator, Expression<Func<T, DateOnly?>> from, Expression<Func<T, DateOnly?>> to)
-    {
-        var start = from.Compile();
-        validator.RuleFor(from).NotNull();
-        validator.RuleFor(to).NotNull().GreaterThanOrEqualTo(from)
-            .Must((q, end) => start(q) is not { } first || end!.Value.DayNumber - first.DayNumber < MaxRangeDays)
-            .WithMessage($"the range spans at most {MaxRangeDays} days.");
-    }
 
     private static bool TryTime(string? text, out TimeOnly time) =>
         TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
