@@ -20,10 +20,10 @@ public static class TherapistsEndpoints
         admin.MapPut("/{id:guid}", UpdateTherapist.HandleAsync)
             .WithName("UpdateTherapist").WithSummary("Replace a therapist's details and competencies (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPost("/{id:guid}/deactivate", ChangeTherapistActivity.DeactivateAsync)
+        admin.MapPost("/{id:guid}/deactivate", DeactivateTherapist.HandleAsync)
             .WithName("DeactivateTherapist").WithSummary("Deactivate a therapist (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        admin.MapPost("/{id:guid}/activate", ChangeTherapistActivity.ActivateAsync)
+        admin.MapPost("/{id:guid}/activate", ActivateTherapist.HandleAsync)
             .WithName("ActivateTherapist").WithSummary("Reactivate a therapist (admin, If-Match)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
     }
