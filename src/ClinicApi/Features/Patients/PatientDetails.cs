@@ -4,11 +4,6 @@ using FluentValidation;
 
 namespace ClinicApi.Features.Patients;
 
-public static class PatientRules
-{
-    public const int OldestAgeYears = 120;
-}
-
 /// <summary>What a clinic records about a patient; the body of both registration and update.</summary>
 public sealed record PatientDetails(
     string? MedicalRecordNumber,

@@ -19,10 +19,10 @@ public static class PatientsEndpoints
         patients.MapPut("/{id:guid}", UpdatePatient.HandleAsync)
             .WithName("UpdatePatient").WithSummary("Replace a patient's details (If-Match required)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        patients.MapPost("/{id:guid}/archive", ChangePatientStatus.ArchiveAsync)
+        patients.MapPost("/{id:guid}/archive", ArchivePatient.HandleAsync)
             .WithName("ArchivePatient").WithSummary("Archive a patient (soft; If-Match required)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
-        patients.MapPost("/{id:guid}/restore", ChangePatientStatus.RestoreAsync)
+        patients.MapPost("/{id:guid}/restore", RestorePatient.HandleAsync)
             .WithName("RestorePatient").WithSummary("Restore an archived patient (If-Match required)")
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict);
         patients.MapGet("/{id:guid}/export", DataSubjectRights.ExportAsync).RequireAuthorization(Policies.Administration)
