@@ -96,11 +96,3 @@ public static class ReadAuditTrail
         return TypedResults.Ok(new Page<AuditEventResponse>(rows.Take(limit).Select(AuditEventResponse.From).ToList(), next));
     }
 }
-
-public static class AuditEndpoints
-{
-    public static void MapAudit(this IEndpointRouteBuilder api) =>
-        api.MapGet("/audit", ReadAuditTrail.HandleAsync).WithName("ListAuditEvents").WithTags("Audit")
-            .RequireAuthorization(Policies.Administration)
-            .WithSummary("The append-only audit trail of patient-data reads and writes, newest first (admin)");
-}
