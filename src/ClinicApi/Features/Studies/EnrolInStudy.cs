@@ -60,6 +60,16 @@ public static class EnrolInStudy
 
         var stratum = KebabEnum.TryParse<StartBackRisk>(screening.Interpretation, out var risk) ? risk
             : throw new InvalidOperationException($"Screening {screening.Id} has no risk group.");
+        return await AllocateAsync(study, stratum, screening.Id, request, db, clock, http, logger, ct);
+    }
+
+    /// <summary>The write: takes the stratum's next free slot and starts the episode in its arm, retrying on a lost race.</summary>
+    private static async Task<Results<Created<StudyEnrolmentResponse>, ProblemHttpResult>> AllocateAsync(
+        Study study, StartBackRisk stratum, Guid screeningId, Request request, ClinicDbContext db, ClinicClock clock, HttpContext http,
+        ILogger<Study> logger, CancellationToken ct)
+    {
+        var id = study.Id;
+        var patientId = request.PatientId!.Value;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -82,7 +92,7 @@ public static class EnrolInStudy
                 ArmId = armId,
                 PatientId = patientId,
                 EpisodeId = start.Episode!.Id,
-                ScreeningId = screening.Id,
+                ScreeningId = screeningId,
                 AllocatedBy = http.User.FindFirst(AuthSetup.SubjectClaim)?.Value ?? "unknown",
                 AllocatedAt = clock.UtcNow,
             });
