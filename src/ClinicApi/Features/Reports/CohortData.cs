@@ -1,5 +1,4 @@
 using ClinicApi.Data;
-using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClinicApi.Features.Reports;

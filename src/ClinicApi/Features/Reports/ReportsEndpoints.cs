@@ -1,5 +1,4 @@
 using ClinicApi.Infrastructure;
-using FluentValidation;
 
 namespace ClinicApi.Features.Reports;
 
