@@ -119,7 +119,7 @@ public static class DemoClinic
             var slot = new TimeOnly(8, 0).AddMinutes(45 * (slotsUsed[therapist.Id]++ % 11));
             var kinds = arm.SessionKinds;
             var occurrence = 0;
-            foreach (var date in CreateSeries.Occurrences(start, [DayOfWeek.Monday, DayOfWeek.Thursday], arm.SessionsPerWeek * arm.Weeks))
+            foreach (var date in SeriesPlan.Occurrences(start, [DayOfWeek.Monday, DayOfWeek.Thursday], arm.SessionsPerWeek * arm.Weeks))
             {
                 if (clock.ToUtc(date, slot) is not { } startsAt)
                 {

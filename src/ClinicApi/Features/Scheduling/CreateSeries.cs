@@ -84,20 +84,15 @@ public static class CreateSeries
             return Problems.Conflict(string.Join(" ", missing));
         }
 
-        var weekdays = request.Weekdays!.OrderBy(d => ((int)d + 6) % 7).ToList();
-        var weeks = request.Weeks ?? arm.Weeks;
-        var duration = request.DurationMinutes ?? 45;
         var time = TimeOnly.ParseExact(request.StartTime!, "HH:mm", CultureInfo.InvariantCulture);
         var firstDate = request.FirstDate ?? (episode.StartDate > clock.Today ? episode.StartDate : clock.Today);
+        var plan = SeriesPlan.Plan(firstDate, request.Weekdays!, request.Weeks ?? arm.Weeks, time, arm.SessionKinds, clock);
+        var duration = request.DurationMinutes ?? 45;
         var seriesId = Guid.CreateVersion7();
         var created = new List<Session>();
         var skipped = new List<SlotConflict>();
-        var index = 0;
-        foreach (var date in Occurrences(firstDate, weekdays, weeks * weekdays.Count))
+        foreach (var (local, kind, startsAt) in plan)
         {
-            var kind = kinds[index++ % kinds.Count];
-            var startsAt = clock.ToUtc(date, time);
-            var local = $"{date:yyyy-MM-dd}T{time:HH\\:mm}";
             if (startsAt is null)
             {
                 skipped.Add(new(local, null, "That local time does not exist on this date (daylight-saving change).", 422, null));
@@ -154,18 +149,5 @@ public static class CreateSeries
         logger.LogInformation("Created series {SeriesId} of {Count} sessions for episode {EpisodeId} ({Skipped} skipped)",
             seriesId, created.Count, id, skipped.Count);
         return TypedResults.Created(location, response);
-    }
-
-    /// <summary>The first <paramref name="count"/> local dates on or after <paramref name="first"/> that fall on the weekdays.</summary>
-    public static IEnumerable<DateOnly> Occurrences(DateOnly first, IReadOnlyCollection<DayOfWeek> weekdays, int count)
-    {
-        for (var date = first; count > 0; date = date.AddDays(1))
-        {
-            if (weekdays.Contains(date.DayOfWeek))
-            {
-                count--;
-                yield return date;
-            }
-        }
     }
 }
