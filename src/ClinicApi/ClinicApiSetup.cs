@@ -55,7 +55,7 @@ public static class ClinicApiSetup
         app.UseAuthorization();
 
         app.MapHealth();
-        app.MapDevelopmentTokens();
+        app.MapAuth();
 
         var api = app.MapGroup("")
             .RequireAuthorization()

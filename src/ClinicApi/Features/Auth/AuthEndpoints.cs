@@ -2,9 +2,9 @@ using ClinicApi.Infrastructure;
 
 namespace ClinicApi.Features.Auth;
 
-public static class DevelopmentTokenEndpoints
+public static class AuthEndpoints
 {
-    public static void MapDevelopmentTokens(this IEndpointRouteBuilder app) =>
+    public static void MapAuth(this IEndpointRouteBuilder app) =>
         app.MapPost("/auth/dev-token", IssueDevelopmentToken.Handle)
             .AllowAnonymous()
             .AddEndpointFilterFactory(ValidationFilter.Create)
