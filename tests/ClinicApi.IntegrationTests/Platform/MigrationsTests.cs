@@ -74,23 +74,9 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
     [Fact]
     public async Task The_double_booking_guarantees_exist_in_a_migrated_database()
     {
-        var database = await EmptyDatabaseAsync();
-        await using var db = databases.CreateContext(database);
-        await db.Database.MigrateAsync();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = databases.Provider == DatabaseProvider.Sqlite
+        var names = await MigratedObjectNamesAsync(databases.Provider == DatabaseProvider.Sqlite
             ? "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sessions' ORDER BY name"
-            : "SELECT conname FROM pg_constraint WHERE conrelid = 'sessions'::regclass AND contype = 'x' ORDER BY conname";
-        var names = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
+            : "SELECT conname FROM pg_constraint WHERE conrelid = 'sessions'::regclass AND contype = 'x' ORDER BY conname");
 
         Assert.Equal(
             databases.Provider == DatabaseProvider.Sqlite
@@ -102,30 +88,36 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
     [Fact]
     public async Task The_append_only_audit_guarantees_exist_under_the_names_the_code_knows()
     {
-        var database = await EmptyDatabaseAsync();
-        await using var db = databases.CreateContext(database);
-        await db.Database.MigrateAsync();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = databases.Provider == DatabaseProvider.Sqlite
+        var names = await MigratedObjectNamesAsync(databases.Provider == DatabaseProvider.Sqlite
             ? "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name"
             : "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal " +
-              "UNION ALL SELECT proname FROM pg_proc WHERE proname = '" + SchemaNames.AuditAppendOnlyFunction + "' ORDER BY 1";
-        var names = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                names.Add(reader.GetString(0));
-            }
-        }
+              "UNION ALL SELECT proname FROM pg_proc WHERE proname = '" + SchemaNames.AuditAppendOnlyFunction + "' ORDER BY 1");
 
         Assert.Equal(
             databases.Provider == DatabaseProvider.Sqlite
                 ? [SchemaNames.AuditNoDeleteTrigger, SchemaNames.AuditNoUpdateTrigger]
                 : [SchemaNames.AuditAppendOnlyFunction, SchemaNames.AuditNoTruncateTrigger, SchemaNames.AuditNoUpdateTrigger],
             names);
+    }
+
+    /// <summary>The names a catalogue query lists in a freshly migrated database: objects the EF model does not know.</summary>
+    private async Task<List<string>> MigratedObjectNamesAsync(string sql)
+    {
+        var database = await EmptyDatabaseAsync();
+        await using var db = databases.CreateContext(database);
+        await db.Database.MigrateAsync();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     [Fact]
