@@ -45,6 +45,20 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
             }
         }
 
+        if (Database.IsSqlServer())
+        {
+            // The filter in T-SQL; and the tables whose guarantees are triggers, so that EF writes to them without
+            // an OUTPUT clause (SQL Server refuses OUTPUT without INTO on a table with triggers).
+            modelBuilder.Entity<Measurement>().HasIndex(m => new { m.Instrument, m.EpisodeId, m.TakenAt, m.Score })
+                .HasFilter(SchemaNames.SqlServerCurrentScoresFilter);
+            modelBuilder.Entity<Session>().ToTable(t =>
+            {
+                t.HasTrigger(SchemaNames.SqlServerOverlapInsertTrigger);
+                t.HasTrigger(SchemaNames.SqlServerOverlapUpdateTrigger);
+            });
+            modelBuilder.Entity<AuditEvent>().ToTable(t => t.HasTrigger(SchemaNames.AuditNoUpdateTrigger));
+        }
+
         SnakeCaseNames.Apply(modelBuilder);
     }
 
