@@ -146,6 +146,20 @@ public sealed class SqlServerScriptsTests
         }
     }
 
+    /// <summary>datetime2 has no offset: instants must come back as UTC, or the API would answer them without "Z".</summary>
+    [Fact]
+    public void Instants_read_from_SQL_Server_are_UTC()
+    {
+        using var db = Context();
+        var instants = db.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
+            .Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)).ToList();
+        Assert.NotEmpty(instants);
+        Assert.All(instants, p => Assert.NotNull(p.GetValueConverter()));
+        var read = (DateTime)db.Model.FindEntityType(typeof(ClinicApi.Features.Patients.Patient))!.FindProperty("CreatedAt")!
+            .GetValueConverter()!.ConvertFromProvider(new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Unspecified))!;
+        Assert.Equal(DateTimeKind.Utc, read.Kind);
+    }
+
     /// <summary>The parser is strict enough to catch what this provider once got wrong (so the tests above can fail).</summary>
     [Theory]
     [InlineData("CREATE INDEX ix ON measurements (instrument) WHERE NOT superseded AND status <> 'EnteredInError';")]

@@ -35,9 +35,10 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ClinicDbContext).Assembly);
-        if (Database.IsSqlite())
+        if (Database.IsSqlite() || Database.IsSqlServer())
         {
-            // SQLite keeps instants as text and hands them back with an unspecified kind: they were written as UTC.
+            // SQLite keeps instants as text, SQL Server as datetime2 (no offset): both hand them back with an
+            // unspecified kind, and they were written as UTC.
             foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
                          .Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)))
             {
