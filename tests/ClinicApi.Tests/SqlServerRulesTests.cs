@@ -1,5 +1,4 @@
 using ClinicApi.Data;
-using ClinicApi.Data.Migrations;
 using ClinicApi.Infrastructure;
 
 namespace ClinicApi.Tests;
@@ -14,7 +13,7 @@ public sealed class SqlServerRulesTests
     [InlineData(4060)] // database cannot be opened
     [InlineData(6005)] // shutting down
     [InlineData(1205)] // deadlock victim: the booking triggers' concurrent updates
-    [InlineData(SchedulingGuarantees.SqlServerLockErrorNumber)]
+    [InlineData(SchemaNames.SqlServerBookingLockError)]
     [InlineData(40613)] // Azure SQL: database unavailable
     public void Unavailability_is_503(int number) => Assert.True(ProblemExceptionHandler.IsSqlServerUnavailable(number));
 
@@ -22,8 +21,8 @@ public sealed class SqlServerRulesTests
     [InlineData(2601)] // duplicate key in a unique index: 409
     [InlineData(2627)] // unique constraint: 409
     [InlineData(547)] // foreign key or check constraint
-    [InlineData(SchedulingGuarantees.SqlServerErrorNumber)] // overlap: 409 with the clashing session
-    [InlineData(AuditGuarantees.SqlServerErrorNumber)] // append-only audit
+    [InlineData(SchemaNames.SqlServerOverlapError)] // overlap: 409 with the clashing session
+    [InlineData(SchemaNames.SqlServerAuditAppendOnlyError)] // append-only audit
     [InlineData(8152)] // string would be truncated: a bug, 500
     public void A_refused_or_wrong_statement_is_not_unavailability(int number) => Assert.False(ProblemExceptionHandler.IsSqlServerUnavailable(number));
 

@@ -155,7 +155,7 @@ public sealed class SqlServerScriptsTests
             .Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)).ToList();
         Assert.NotEmpty(instants);
         Assert.All(instants, p => Assert.NotNull(p.GetValueConverter()));
-        var read = (DateTime)db.Model.FindEntityType(typeof(ClinicApi.Features.Patients.Patient))!.FindProperty("CreatedAt")!
+        var read = (DateTime)db.Model.FindEntityType(typeof(Patient))!.FindProperty("CreatedAt")!
             .GetValueConverter()!.ConvertFromProvider(new DateTime(2026, 12, 1, 9, 30, 0, DateTimeKind.Unspecified))!;
         Assert.Equal(DateTimeKind.Utc, read.Kind);
     }
