@@ -16,8 +16,6 @@ public sealed class ReportsOnSqlite(TrajectoryClinicOnSqlite clinic) : ReportsTe
 
 public sealed class ReportsOnPostgres(TrajectoryClinicOnPostgres clinic) : ReportsTests(clinic), IClassFixture<TrajectoryClinicOnPostgres>;
 
-public sealed class ReportsOnSqlServer(SqlServerServer server) : ReportsTests(new SqlServerDatabases(server));
-
 /// <summary>
 /// One therapist's patients, seeded once and only read: on track in physiotherapy + CBT (5, then 1 at week 6 and 2
 /// at week 10), rebounding, behind, baseline only, and in an arm without evidence; a colleague with no patients;
