@@ -20,6 +20,9 @@ SCALING=${SCALING:-"1000 10000"}
 SCENARIOS=${SCENARIOS:-1}   # 0: only the cohort scaling (e.g. SCENARIOS=0 SCALING="100000")
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 command -v wrk >/dev/null || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+# The benchmark's server runs on the host (no container between wrk, the API and PostgreSQL): Debian's package.
+# CI no longer installs it (the test suite's PostgreSQL is a container since issue 19).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { as_root apt-get update -qq; as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null; }
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort | tail -1)
 
 WORK=$(mktemp -d /tmp/clinicapi-bench-XXXX)

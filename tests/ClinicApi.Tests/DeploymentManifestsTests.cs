@@ -110,6 +110,26 @@ public sealed class DeploymentManifestsTests
     public void The_image_holds_no_password() =>
         Assert.DoesNotContain(Dockerfile(), l => l.Contains("Password", StringComparison.OrdinalIgnoreCase));
 
+    [Fact]
+    public void The_images_are_build_arguments_defaulting_to_the_official_ones()
+    {
+        // CI gives local images (.ci/app-image.sh); everyone else gets Microsoft's .NET SDK and ASP.NET images.
+        var lines = Dockerfile();
+        Assert.Contains("ARG BUILD_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0", lines);
+        Assert.Contains("ARG BASE_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0", lines);
+        Assert.Equal(["FROM ${BUILD_IMAGE} AS build", "FROM ${BASE_IMAGE}"], lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Every_file_the_image_build_copies_is_in_the_repository()
+    {
+        var sources = Dockerfile().Where(l => l.StartsWith("COPY ", StringComparison.Ordinal) && !l.Contains("--from", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]).ToList();
+        Assert.NotEmpty(sources);
+        Assert.All(sources, source => Assert.True(
+            File.Exists(Path.Combine(RepositoryRoot(), source)) || Directory.Exists(Path.Combine(RepositoryRoot(), source)), $"COPY {source}: not in the repository"));
+    }
+
     // ---- Compose ----
 
     [Fact]

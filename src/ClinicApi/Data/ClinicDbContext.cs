@@ -35,14 +35,29 @@ public sealed class ClinicDbContext(DbContextOptions<ClinicDbContext> options) :
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ClinicDbContext).Assembly);
-        if (Database.IsSqlite())
+        if (Database.IsSqlite() || Database.IsSqlServer())
         {
-            // SQLite keeps instants as text and hands them back with an unspecified kind: they were written as UTC.
+            // SQLite keeps instants as text, SQL Server as datetime2 (no offset): both hand them back with an
+            // unspecified kind, and they were written as UTC.
             foreach (var property in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetProperties())
                          .Where(p => p.ClrType == typeof(DateTime) || p.ClrType == typeof(DateTime?)))
             {
                 property.SetValueConverter(property.ClrType == typeof(DateTime) ? UtcConverters.Required : UtcConverters.Optional);
             }
+        }
+
+        if (Database.IsSqlServer())
+        {
+            // The filter in T-SQL; and the tables whose guarantees are triggers, so that EF writes to them without
+            // an OUTPUT clause (SQL Server refuses OUTPUT without INTO on a table with triggers).
+            modelBuilder.Entity<Measurement>().HasIndex(m => new { m.Instrument, m.EpisodeId, m.TakenAt, m.Score })
+                .HasFilter(SchemaNames.SqlServerCurrentScoresFilter);
+            modelBuilder.Entity<Session>().ToTable(t =>
+            {
+                t.HasTrigger(SchemaNames.SqlServerOverlapInsertTrigger);
+                t.HasTrigger(SchemaNames.SqlServerOverlapUpdateTrigger);
+            });
+            modelBuilder.Entity<AuditEvent>().ToTable(t => t.HasTrigger(SchemaNames.AuditNoUpdateTrigger));
         }
 
         SnakeCaseNames.Apply(modelBuilder);

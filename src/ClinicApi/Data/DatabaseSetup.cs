@@ -1,3 +1,4 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,6 +11,7 @@ public enum DatabaseProvider
 {
     Sqlite,
     Postgres,
+    SqlServer,
 }
 
 /// <summary>Section <c>Database</c>.</summary>
@@ -17,13 +19,13 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary><c>Sqlite</c> (embedded default) or <c>Postgres</c> (servers).</summary>
+    /// <summary><c>Sqlite</c> (embedded default), <c>Postgres</c> or <c>SqlServer</c> (servers).</summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>SQLite file, relative to the content root unless absolute. Its folder is created.</summary>
     public string SqlitePath { get; set; } = "data/clinic.db";
 
-    /// <summary>PostgreSQL connection string (e.g. from <c>Database__ConnectionString</c>).</summary>
+    /// <summary>PostgreSQL or SQL Server connection string (e.g. from <c>Database__ConnectionString</c>).</summary>
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>Apply pending migrations when the API starts. Production sets false and runs <c>migrate</c>.</summary>
@@ -67,6 +69,8 @@ public static class DatabaseSetup
         {
             DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.CommandTimeout(commandTimeoutSeconds)),
             DatabaseProvider.Postgres => builder.UseNpgsql(connectionString, o => o.CommandTimeout(commandTimeoutSeconds)),
+            DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString, o => o.CommandTimeout(commandTimeoutSeconds))
+                .ReplaceService<Microsoft.EntityFrameworkCore.Migrations.IMigrationsSqlGenerator, SqlServerMigrationsGenerator>(),
             _ => throw new InvalidOperationException($"Unknown Database:Provider '{provider}'."),
         };
         // Migrations are written by hand (no EF design package here) and carry no model snapshot; the schema
@@ -104,6 +108,17 @@ public static class DatabaseSetup
                 }
 
                 return postgres.ToString();
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is SqlServer.");
+                }
+
+                // Opening a connection is bounded like every command, so an unreachable server is a quick 503.
+                return new SqlConnectionStringBuilder(options.ConnectionString)
+                {
+                    ConnectTimeout = Math.Min(options.CommandTimeoutSeconds, 15),
+                }.ToString();
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");
         }

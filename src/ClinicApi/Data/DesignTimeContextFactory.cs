@@ -5,7 +5,7 @@ namespace ClinicApi.Data;
 
 /// <summary>
 /// How the <c>dotnet ef</c> tool builds a context without starting the API: the provider comes from
-/// <c>-- --provider Sqlite|Postgres</c> (or <c>Database__Provider</c>), the connection from
+/// <c>-- --provider Sqlite|Postgres|SqlServer</c> (or <c>Database__Provider</c>), the connection from
 /// <c>-- --connection "..."</c> (or <c>Database__ConnectionString</c>). Generating a script needs no server, so a
 /// placeholder connection serves when none is given; <c>migrations list</c> asks the database only when one is.
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class DesignTimeContextFactory : IDesignTimeDbContextFactory<Clini
         var connection = Argument(args, "--connection") ?? Environment.GetEnvironmentVariable("Database__ConnectionString") ?? provider switch
         {
             DatabaseProvider.Sqlite => "Data Source=design-time.db",
+            DatabaseProvider.SqlServer => "Server=127.0.0.1;Database=clinic;TrustServerCertificate=True",
             _ => "Host=127.0.0.1;Database=clinic",
         };
         var builder = new DbContextOptionsBuilder<ClinicDbContext>();

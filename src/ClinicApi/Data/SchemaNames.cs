@@ -33,4 +33,21 @@ public static class SchemaNames
 
     /// <summary>The filter of the covering index over current scores (migration 20261122030000).</summary>
     public const string CurrentScoresFilter = "NOT superseded AND status <> 'EnteredInError'";
+
+    /// <summary>The same filter in T-SQL, whose bit column is no predicate by itself.</summary>
+    public const string SqlServerCurrentScoresFilter = "superseded = 0 AND status <> 'EnteredInError'";
+
+    /// <summary>SQL Server's triggers against overlapping sessions (migration 20261121150000; docs/databases.md).</summary>
+    public const string SqlServerOverlapInsertTrigger = "tr_sessions_no_overlap_insert";
+
+    public const string SqlServerOverlapUpdateTrigger = "tr_sessions_no_overlap_update";
+
+    /// <summary>The error number SQL Server's overlap triggers throw (THROW needs 50000 or more): 409.</summary>
+    public const int SqlServerOverlapError = 51000;
+
+    /// <summary>The error number SQL Server's audit trigger throws on UPDATE or DELETE.</summary>
+    public const int SqlServerAuditAppendOnlyError = 51001;
+
+    /// <summary>A booking lock could not be had (deadlock victim or cancelled): nothing was written, try again (503).</summary>
+    public const int SqlServerBookingLockError = 51002;
 }

@@ -82,7 +82,8 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
 
     /// <summary>
     /// The database could not be reached or went away mid-request: a connection failure, a server shutting down
-    /// or out of resources, a command timeout, or SQLite still locked after its busy timeout. Wrapped or not
+    /// or out of resources, a command timeout, SQL Server's transient errors, or SQLite still locked after its
+    /// busy timeout. Wrapped or not
     /// (EF wraps failures of SaveChanges in DbUpdateException).
     /// </summary>
     public static bool IsDatabaseUnavailable(Exception exception)
@@ -98,12 +99,25 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
                 case TimeoutException:
                 case System.Net.Sockets.SocketException:
                 case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }:
+                case Microsoft.Data.SqlClient.SqlException sql when IsSqlServerUnavailable(sql.Number):
                     return true;
             }
         }
 
         return false;
     }
+
+    /// <summary>
+    /// SQL Server error numbers that mean "not reachable now", not "this request was wrong": -2 command timeout;
+    /// network and login-phase failures (-1, 2, 53, 64, 233, 10053, 10054, 10060, 10061, 11001); 4060 the database
+    /// cannot be opened (e.g. still recovering); 6005 and 6006 shutting down; 1205 chosen as a deadlock victim and
+    /// 1222 lock timeout, and the booking triggers' own "lock unavailable" (try again); 40197, 40501, 40613,
+    /// 49918 to 49920 Azure SQL busy or failing over.
+    /// </summary>
+    internal static bool IsSqlServerUnavailable(int number) => number is
+        -2 or -1 or 2 or 53 or 64 or 233 or 10053 or 10054 or 10060 or 10061 or 11001 or
+        4060 or 6005 or 6006 or 1205 or 1222 or 40197 or 40501 or 40613 or 49918 or 49919 or 49920 or
+        Data.SchemaNames.SqlServerBookingLockError;
 
     private static ProblemDetails Describe(Exception exception)
     {

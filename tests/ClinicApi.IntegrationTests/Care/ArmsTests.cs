@@ -10,6 +10,8 @@ public sealed class ArmsOnSqlite() : ArmsTests(new SqliteDatabases());
 
 public sealed class ArmsOnPostgres(PostgresServer server) : ArmsTests(new PostgresDatabases(server));
 
+public sealed class ArmsOnSqlServer(SqlServerServer server) : ArmsTests(new SqlServerDatabases(server));
+
 public abstract class ArmsTests(ITestDatabases databases) : ApiTest(databases)
 {
     private static object ClinicArm(string code, int weeks = 8) => new

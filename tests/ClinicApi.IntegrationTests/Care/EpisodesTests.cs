@@ -12,6 +12,8 @@ public sealed class EpisodesOnSqlite() : EpisodesTests(new SqliteDatabases());
 
 public sealed class EpisodesOnPostgres(PostgresServer server) : EpisodesTests(new PostgresDatabases(server));
 
+public sealed class EpisodesOnSqlServer(SqlServerServer server) : EpisodesTests(new SqlServerDatabases(server));
+
 public abstract class EpisodesTests(ITestDatabases databases) : ApiTest(databases)
 {
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

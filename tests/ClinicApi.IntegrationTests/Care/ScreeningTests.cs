@@ -10,6 +10,8 @@ public sealed class ScreeningOnSqlite() : ScreeningTests(new SqliteDatabases());
 
 public sealed class ScreeningOnPostgres(PostgresServer server) : ScreeningTests(new PostgresDatabases(server));
 
+public sealed class ScreeningOnSqlServer(SqlServerServer server) : ScreeningTests(new SqlServerDatabases(server));
+
 public abstract class ScreeningTests(ITestDatabases databases) : ApiTest(databases)
 {
     [Fact]

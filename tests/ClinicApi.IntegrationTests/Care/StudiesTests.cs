@@ -12,6 +12,8 @@ public sealed class StudiesOnSqlite() : StudiesTests(new SqliteDatabases());
 
 public sealed class StudiesOnPostgres(PostgresServer server) : StudiesTests(new PostgresDatabases(server));
 
+public sealed class StudiesOnSqlServer(SqlServerServer server) : StudiesTests(new SqlServerDatabases(server));
+
 public abstract class StudiesTests(ITestDatabases databases) : ApiTest(databases)
 {
     private const long Seed = 20261121;

@@ -14,6 +14,8 @@ public sealed class DemoClinicOnSqlite() : DemoClinicTests(new SqliteDatabases()
 
 public sealed class DemoClinicOnPostgres(PostgresServer server) : DemoClinicTests(new PostgresDatabases(server));
 
+public sealed class DemoClinicOnSqlServer(SqlServerServer server) : DemoClinicTests(new SqlServerDatabases(server));
+
 /// <summary>The demo clinic fills every report a newcomer opens: cohort, therapists, worklists, trajectories, adherence, follow-ups.</summary>
 public abstract class DemoClinicTests(ITestDatabases databases) : ApiTest(databases)
 {

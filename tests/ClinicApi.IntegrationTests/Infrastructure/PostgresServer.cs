@@ -1,29 +1,30 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ClinicApi.Data;
 using ClinicApi.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Testcontainers.PostgreSql;
 
 [assembly: AssemblyFixture(typeof(PostgresServer))]
 
 namespace ClinicApi.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A throwaway PostgreSQL for the whole test run, the same idea as Testcontainers without Docker: initdb into a
-/// temporary folder, pg_ctl start on a free loopback port, fsync off. One migrated template database is cloned
-/// for each test, so every test has a database of its own. Set CLINICAPI_TEST_POSTGRES to a connection string
-/// (a superuser on a disposable server) to use an existing server instead.
+/// A throwaway PostgreSQL for the whole test run: one Testcontainers container (image from
+/// CLINICAPI_TEST_POSTGRES_IMAGE, default the official <c>postgres:15</c>), fsync off. One migrated template
+/// database is cloned for each test, so every test has a database of its own. Set CLINICAPI_TEST_POSTGRES to a
+/// connection string (a superuser on a disposable server) to use an existing server instead, with no Docker.
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
+    public const string ImageVariable = "CLINICAPI_TEST_POSTGRES_IMAGE";
+    public const string DefaultImage = "postgres:15";
     private const string TemplateDatabase = "clinic_template";
+    private const int ServerPort = 5432;
     private static int s_databaseCounter;
-    private string? _dataDirectory;
-    private string? _binDirectory;
+    private PostgreSqlContainer? _container;
     private string _adminConnectionString = string.Empty;
-    private int _port;
 
     /// <summary>
     /// Commit waits for the WAL flush. Off for the shared test server (speed); on for a server a test stops
@@ -31,8 +32,11 @@ public sealed class PostgresServer : IAsyncLifetime
     /// </summary>
     public bool SynchronousCommit { get; init; }
 
-    /// <summary>True when the tests started this server and can stop and start it.</summary>
-    public bool IsLocal => _dataDirectory is not null;
+    /// <summary>True when the tests started this server (a container) and so can stop and start it.</summary>
+    public bool CanStopAndStart => _container is not null;
+
+    public static string Image =>
+        Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } image ? image : DefaultImage;
 
     public async ValueTask InitializeAsync()
     {
@@ -43,7 +47,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         else
         {
-            await StartLocalServerAsync();
+            await StartContainerAsync();
         }
 
         await ExecuteAsync($"DROP DATABASE IF EXISTS {TemplateDatabase} WITH (FORCE)");
@@ -97,60 +101,64 @@ public sealed class PostgresServer : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task StartLocalServerAsync()
+    private async Task StartContainerAsync()
     {
-        _binDirectory = FindBinDirectory();
-        _dataDirectory = Path.Combine(Path.GetTempPath(), $"clinicapi-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_dataDirectory);
-        var asRoot = Environment.UserName == "root";
-        if (asRoot)
+        // A fixed host port, chosen now: a container that is stopped and started again keeps its address, so the
+        // API under test reconnects to the same connection string (DatabaseFaultTests). Docker would otherwise
+        // publish the restarted container on a new random port.
+        var hostPort = FreePort();
+        _container = new PostgreSqlBuilder()
+            .WithImage(Image)
+            .WithPortBinding(hostPort, ServerPort)
+            // Loopback only: the password is a constant, so the server must not be reachable from the network.
+            .WithCreateParameterModifier(parameters =>
+            {
+                foreach (var binding in parameters.HostConfig.PortBindings.Values.SelectMany(b => b))
+                {
+                    binding.HostIP = "127.0.0.1";
+                }
+            })
+            .WithLabel("clinicapi.tests", "postgres")
+            .WithCommand(
+                "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=300",
+                "-c", $"synchronous_commit={(SynchronousCommit ? "on" : "off")}")
+            .Build();
+        await _container.StartAsync();
+        _adminConnectionString = new NpgsqlConnectionStringBuilder(_container.GetConnectionString())
         {
-            // initdb refuses to run as root: the server runs as the postgres user, which must own its folder.
-            await RunAsync("chown", $"postgres {_dataDirectory}", asPostgres: false);
-        }
-
-        _port = FreePort();
-        await RunAsync(Path.Combine(_binDirectory, "initdb"),
-            $"-D {_dataDirectory}/data -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync", asRoot);
-        await StartAsync();
-        _adminConnectionString = $"Host=127.0.0.1;Port={_port};Username=postgres;Database=postgres";
+            Host = "127.0.0.1",
+            Port = hostPort,
+            Database = "postgres",
+        }.ToString();
     }
 
-    /// <summary>Starts the stopped server again: same data, same port.</summary>
-    public Task StartAsync() =>
-        RunAsync(Path.Combine(_binDirectory!, "pg_ctl"),
-            $"-D {_dataDirectory}/data -l {_dataDirectory}/server.log -w -t 60 start " +
-            $"-o \"-p {_port} -k {_dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off " +
-            $"-c synchronous_commit={(SynchronousCommit ? "on" : "off")} -c full_page_writes=off -c max_connections=300\"",
-            Environment.UserName == "root");
+    /// <summary>
+    /// Stops the server the way a crash would: SIGQUIT to the postmaster (immediate shutdown: no checkpoint,
+    /// connections cut), then waits until the container has exited.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var container = _container ?? throw new InvalidOperationException("Only a server the tests started can be stopped.");
+        var result = await container.ExecAsync(["sh", "-c", "kill -QUIT 1"]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Could not signal the PostgreSQL server: {result.Stderr}");
+        }
 
-    /// <summary>Stops the server the way a crash would (immediate mode: no checkpoint, connections cut).</summary>
-    public Task StopAsync() =>
-        RunAsync(Path.Combine(_binDirectory!, "pg_ctl"), $"-D {_dataDirectory}/data -m immediate -w stop", Environment.UserName == "root");
+        await container.StopAsync();
+    }
+
+    /// <summary>Starts the stopped server again: same data, same port; returns once it accepts connections.</summary>
+    public Task StartAsync() =>
+        (_container ?? throw new InvalidOperationException("Only a server the tests started can be started.")).StartAsync();
 
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (_dataDirectory is null || _binDirectory is null)
+        if (_container is not null)
         {
-            return;
+            await _container.DisposeAsync();
         }
-
-        await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), $"-D {_dataDirectory}/data -m immediate -w stop",
-            Environment.UserName == "root", throwOnFailure: false);
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private static string FindBinDirectory()
-    {
-        const string root = "/usr/lib/postgresql";
-        var bin = Directory.Exists(root)
-            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
-            : null;
-        return bin ?? throw new InvalidOperationException(
-            "PostgreSQL server binaries were not found under /usr/lib/postgresql/*/bin. Install them " +
-            "(apt-get install postgresql-15; .ci/run does this) or set CLINICAPI_TEST_POSTGRES.");
     }
 
     private static int FreePort()
@@ -158,23 +166,5 @@ public sealed class PostgresServer : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task RunAsync(string file, string arguments, bool asPostgres, bool throwOnFailure = true)
-    {
-        var start = asPostgres
-            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
-            : new ProcessStartInfo(file, arguments);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.WorkingDirectory = Path.GetTempPath();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0 && throwOnFailure)
-        {
-            throw new InvalidOperationException($"{file} exited {process.ExitCode}: {await output}{await error}");
-        }
     }
 }

@@ -82,6 +82,20 @@ public sealed class PostgresDatabases(PostgresServer server) : ITestDatabases
     public ClinicDbContext CreateContext(string connectionString) => PostgresServer.CreateContext(connectionString);
 }
 
+/// <summary>SQL Server through Testcontainers.MsSql; every test skips (reported as skipped) unless CLINICAPI_TEST_SQLSERVER=1.</summary>
+public sealed class SqlServerDatabases(SqlServerServer server) : ITestDatabases
+{
+    public DatabaseProvider Provider => DatabaseProvider.SqlServer;
+
+    public Task<string> CreateMigratedAsync() => server.CreateMigratedDatabaseAsync();
+
+    public Task<string> CreateEmptyAsync() => server.CreateEmptyDatabaseAsync();
+
+    public Task DropAsync(string connectionString) => server.DropDatabaseAsync(connectionString);
+
+    public ClinicDbContext CreateContext(string connectionString) => SqlServerServer.CreateContext(connectionString);
+}
+
 public static class TestDbOptions
 {
     public static DbContextOptionsBuilder<ClinicDbContext> Apply(

@@ -14,6 +14,8 @@ public sealed class MeasurementsOnSqlite() : MeasurementsTests(new SqliteDatabas
 
 public sealed class MeasurementsOnPostgres(PostgresServer server) : MeasurementsTests(new PostgresDatabases(server));
 
+public sealed class MeasurementsOnSqlServer(SqlServerServer server) : MeasurementsTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// Outcome measurements through HTTP on a fixed clock: today is Wednesday 1 September 2027 in London; the
 /// episodes start on Monday 1 March 2027, so week 26 is today's neighbourhood.

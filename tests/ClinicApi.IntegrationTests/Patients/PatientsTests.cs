@@ -11,6 +11,8 @@ public sealed class PatientsOnSqlite() : PatientsTests(new SqliteDatabases());
 
 public sealed class PatientsOnPostgres(PostgresServer server) : PatientsTests(new PostgresDatabases(server));
 
+public sealed class PatientsOnSqlServer(SqlServerServer server) : PatientsTests(new SqlServerDatabases(server));
+
 public abstract class PatientsTests(ITestDatabases databases) : ApiTest(databases)
 {
     private static object NewPatient(string mrn, string given = "Ada", string family = "Lovelace") => new

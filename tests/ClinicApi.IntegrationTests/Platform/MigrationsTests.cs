@@ -14,6 +14,8 @@ public sealed class MigrationsOnSqlite() : MigrationsTests(new SqliteDatabases()
 
 public sealed class MigrationsOnPostgres(PostgresServer server) : MigrationsTests(new PostgresDatabases(server));
 
+public sealed class MigrationsOnSqlServer(SqlServerServer server) : MigrationsTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// The migrations are hand-written (decisions 0002 and 0007), so these tests are what keeps them honest:
 /// the schema they build must equal the schema the EF model describes, on each provider.
@@ -74,29 +76,41 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
     [Fact]
     public async Task The_double_booking_guarantees_exist_in_a_migrated_database()
     {
-        var names = await MigratedObjectNamesAsync(databases.Provider == DatabaseProvider.Sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sessions' ORDER BY name"
-            : "SELECT conname FROM pg_constraint WHERE conrelid = 'sessions'::regclass AND contype = 'x' ORDER BY conname");
+        var names = await MigratedObjectNamesAsync(databases.Provider switch
+        {
+            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sessions' ORDER BY name",
+            DatabaseProvider.SqlServer => "SELECT name FROM sys.triggers WHERE parent_id = OBJECT_ID(N'sessions') ORDER BY name",
+            _ => "SELECT conname FROM pg_constraint WHERE conrelid = 'sessions'::regclass AND contype = 'x' ORDER BY conname",
+        });
 
         Assert.Equal(
-            databases.Provider == DatabaseProvider.Sqlite
-                ? [SchemaNames.SqliteOverlapInsertTrigger, SchemaNames.SqliteOverlapUpdateTrigger]
-                : [SchemaNames.PatientOverlap, SchemaNames.TherapistOverlap],
+            databases.Provider switch
+            {
+                DatabaseProvider.Sqlite => [SchemaNames.SqliteOverlapInsertTrigger, SchemaNames.SqliteOverlapUpdateTrigger],
+                DatabaseProvider.SqlServer => [SchemaNames.SqlServerOverlapInsertTrigger, SchemaNames.SqlServerOverlapUpdateTrigger],
+                _ => [SchemaNames.PatientOverlap, SchemaNames.TherapistOverlap],
+            },
             names);
     }
 
     [Fact]
     public async Task The_append_only_audit_guarantees_exist_under_the_names_the_code_knows()
     {
-        var names = await MigratedObjectNamesAsync(databases.Provider == DatabaseProvider.Sqlite
-            ? "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name"
-            : "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal " +
-              "UNION ALL SELECT proname FROM pg_proc WHERE proname = '" + SchemaNames.AuditAppendOnlyFunction + "' ORDER BY 1");
+        var names = await MigratedObjectNamesAsync(databases.Provider switch
+        {
+            DatabaseProvider.Sqlite => "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name",
+            DatabaseProvider.SqlServer => "SELECT name FROM sys.triggers WHERE parent_id = OBJECT_ID(N'audit_events') ORDER BY name",
+            _ => "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal " +
+                 "UNION ALL SELECT proname FROM pg_proc WHERE proname = '" + SchemaNames.AuditAppendOnlyFunction + "' ORDER BY 1",
+        });
 
         Assert.Equal(
-            databases.Provider == DatabaseProvider.Sqlite
-                ? [SchemaNames.AuditNoDeleteTrigger, SchemaNames.AuditNoUpdateTrigger]
-                : [SchemaNames.AuditAppendOnlyFunction, SchemaNames.AuditNoTruncateTrigger, SchemaNames.AuditNoUpdateTrigger],
+            databases.Provider switch
+            {
+                DatabaseProvider.Sqlite => [SchemaNames.AuditNoDeleteTrigger, SchemaNames.AuditNoUpdateTrigger],
+                DatabaseProvider.SqlServer => [SchemaNames.AuditNoUpdateTrigger],
+                _ => [SchemaNames.AuditAppendOnlyFunction, SchemaNames.AuditNoTruncateTrigger, SchemaNames.AuditNoUpdateTrigger],
+            },
             names);
     }
 
@@ -247,12 +261,41 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
     /// A patient row as the first migration's table holds it, in plain SQL: the current model has columns that
     /// an old database does not, which is the point of these tests.
     /// </summary>
-    private static Task<int> InsertOldPatientAsync(ClinicDbContext db, Guid id, string mrn, string familyName) =>
-        db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO patients (id, medical_record_number, given_name, family_name, search_name, date_of_birth, sex, has_anxiety, has_depression, " +
-            "consent_to_deidentified_reporting, status, created_at, updated_at, version) " +
-            "VALUES ({0}, {1}, 'Early', {2}, {3}, {4}, 'Female', FALSE, FALSE, TRUE, 'Active', {5}, {5}, 1)",
-            id, mrn, familyName, (familyName + " early").ToLowerInvariant(), new DateOnly(1980, 1, 1), DateTime.UtcNow);
+    private static Task<int> InsertOldPatientAsync(ClinicDbContext db, Guid id, string mrn, string familyName)
+    {
+        // The booleans are literals of the provider's own (constants, not input): T-SQL has no TRUE or FALSE.
+        var sql = db.Database.IsSqlServer()
+            ? OldPatientInsert.Replace("FALSE", "0", StringComparison.Ordinal).Replace("TRUE", "1", StringComparison.Ordinal)
+            : OldPatientInsert;
+        return db.Database.ExecuteSqlRawAsync(sql, id, mrn, familyName, (familyName + " early").ToLowerInvariant(), new DateOnly(1980, 1, 1), DateTime.UtcNow);
+    }
+
+    private const string OldPatientInsert =
+        "INSERT INTO patients (id, medical_record_number, given_name, family_name, search_name, date_of_birth, sex, has_anxiety, has_depression, " +
+        "consent_to_deidentified_reporting, status, created_at, updated_at, version) " +
+        "VALUES ({0}, {1}, 'Early', {2}, {3}, {4}, 'Female', FALSE, FALSE, TRUE, 'Active', {5}, {5}, 1)";
+
+    private static readonly string[] SqlServerSchemaQueries =
+    [
+        """
+        SELECT TABLE_NAME + '.' + COLUMN_NAME + ' ' + DATA_TYPE + COALESCE('(' + CAST(CHARACTER_MAXIMUM_LENGTH AS nvarchar(12)) + ')', '')
+               + ' nullable=' + IS_NULLABLE + ' default=' + COALESCE(COLUMN_DEFAULT, '')
+        FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'dbo' AND TABLE_NAME NOT LIKE '[_][_]EF%'
+        """,
+        """
+        SELECT t.name + ' index ' + i.name + ' unique=' + CAST(i.is_unique AS nvarchar(1)) + ' filter=' + COALESCE(i.filter_definition, '') + ' (' +
+               STRING_AGG(c.name, ',') WITHIN GROUP (ORDER BY ic.key_ordinal) + ')'
+        FROM sys.indexes i JOIN sys.tables t ON t.object_id = i.object_id
+        JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id
+        JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+        WHERE t.name NOT LIKE '[_][_]EF%' AND i.name IS NOT NULL
+        GROUP BY t.name, i.name, i.is_unique, i.filter_definition
+        """,
+        """
+        SELECT OBJECT_NAME(fk.parent_object_id) + ' fk ' + fk.name + ' -> ' + OBJECT_NAME(fk.referenced_object_id) + ' on delete ' + fk.delete_referential_action_desc
+        FROM sys.foreign_keys fk WHERE OBJECT_NAME(fk.parent_object_id) NOT LIKE '[_][_]EF%'
+        """,
+    ];
 
     /// <summary>Tables, columns (type, nullability, default), indexes and constraints, as comparable lines.</summary>
     private async Task<SortedSet<string>> SchemaAsync(string database)
@@ -260,7 +303,9 @@ public abstract class MigrationsTests(ITestDatabases databases) : IAsyncLifetime
         await using var db = databases.CreateContext(database);
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
-        var queries = databases.Provider == DatabaseProvider.Sqlite
+        var queries = databases.Provider == DatabaseProvider.SqlServer
+            ? SqlServerSchemaQueries
+            : databases.Provider == DatabaseProvider.Sqlite
             ? new[]
             {
                 """

@@ -13,6 +13,8 @@ public sealed class BadInputOnSqlite() : BadInputTests(new SqliteDatabases());
 
 public sealed class BadInputOnPostgres(PostgresServer server) : BadInputTests(new PostgresDatabases(server));
 
+public sealed class BadInputOnSqlServer(SqlServerServer server) : BadInputTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// For every operation in api-spec/openapi.json, malformed requests generated from its schema: broken and
 /// mistyped JSON, missing and extra fields, out-of-range and overflowing numbers, huge strings, invalid GUIDs,

@@ -10,6 +10,8 @@ public sealed class CrashOnSqlite() : CrashTests(new SqliteDatabases());
 
 public sealed class CrashOnPostgres(PostgresServer server) : CrashTests(new PostgresDatabases(server));
 
+public sealed class CrashOnSqlServer(SqlServerServer server) : CrashTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// The API runs as a real process (Kestrel on loopback) under a write load and is killed with SIGKILL. After a
 /// restart every write it acknowledged is there and no CSV import is half-written.

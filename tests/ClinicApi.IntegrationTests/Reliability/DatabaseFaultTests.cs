@@ -11,7 +11,7 @@ namespace ClinicApi.IntegrationTests.Reliability;
 /// PostgreSQL stops in the middle of a write load (immediate mode, as in a crash) and comes back. While it is
 /// away the API answers 503 ProblemDetails quickly (never 500, never hanging past the command timeout) and
 /// /health/ready says unhealthy; afterwards the API recovers by itself, every write it acknowledged is stored
-/// and every CSV import is whole or absent. The test runs its own server (so the shared one is left alone),
+/// and every CSV import is whole or absent. The test runs its own server container (so the shared one is left alone),
 /// with synchronous commit on like a real one. RELIABILITY_SOAK_SECONDS makes it a longer soak (bench/soak.sh).
 /// </summary>
 public sealed class DatabaseFaultTests : IAsyncLifetime
@@ -31,7 +31,7 @@ public sealed class DatabaseFaultTests : IAsyncLifetime
     [Fact]
     public async Task Writes_fail_fast_while_the_database_is_down_and_nothing_acknowledged_is_lost()
     {
-        Assert.SkipUnless(_server.IsLocal, "Needs a PostgreSQL server the test can stop (not CLINICAPI_TEST_POSTGRES).");
+        Assert.SkipUnless(_server.CanStopAndStart, "Needs a PostgreSQL server the test can stop (a container; not CLINICAPI_TEST_POSTGRES).");
         var soak = int.TryParse(Environment.GetEnvironmentVariable("RELIABILITY_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 0;
         var database = await _server.CreateMigratedDatabaseAsync();
         await using var factory = new ClinicApiFactory(DatabaseProvider.Postgres, database);

@@ -13,6 +13,8 @@ public sealed class SchedulingOnSqlite() : SchedulingTests(new SqliteDatabases()
 
 public sealed class SchedulingOnPostgres(PostgresServer server) : SchedulingTests(new PostgresDatabases(server));
 
+public sealed class SchedulingOnSqlServer(SqlServerServer server) : SchedulingTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// Scheduling through HTTP on a fixed clock: Monday 1 March 2027, 07:00 in London (UTC+0 until the clocks go
 /// forward on Sunday 28 March). The therapist works Monday to Friday, 08:00 to 18:00 local time.

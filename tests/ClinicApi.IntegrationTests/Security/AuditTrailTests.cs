@@ -12,6 +12,8 @@ public sealed class AuditTrailOnSqlite() : AuditTrailTests(new SqliteDatabases()
 
 public sealed class AuditTrailOnPostgres(PostgresServer server) : AuditTrailTests(new PostgresDatabases(server));
 
+public sealed class AuditTrailOnSqlServer(SqlServerServer server) : AuditTrailTests(new SqlServerDatabases(server));
+
 public abstract class AuditTrailTests(ITestDatabases databases) : ApiTest(databases)
 {
     private async Task<List<AuditEvent>> EventsAsync()

@@ -8,6 +8,8 @@ public sealed class AuthorizationMatrixOnSqlite() : AuthorizationMatrixTests(new
 
 public sealed class AuthorizationMatrixOnPostgres(PostgresServer server) : AuthorizationMatrixTests(new PostgresDatabases(server));
 
+public sealed class AuthorizationMatrixOnSqlServer(SqlServerServer server) : AuthorizationMatrixTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// Every mapped endpoint against every role. The decisions are written out here, one line per endpoint: an
 /// endpoint missing from the table fails the test, so nothing new ships without a decision.

@@ -16,6 +16,8 @@ public sealed class CareTeamOnSqlite() : CareTeamTests(new SqliteDatabases());
 
 public sealed class CareTeamOnPostgres(PostgresServer server) : CareTeamTests(new PostgresDatabases(server));
 
+public sealed class CareTeamOnSqlServer(SqlServerServer server) : CareTeamTests(new SqlServerDatabases(server));
+
 /// <summary>
 /// Object-level access: therapist A tries every route that reaches patient data on therapist B's patient and
 /// gets 404, as if nothing were there; B gets through. Routes come from the live endpoint list and the same

@@ -14,6 +14,8 @@ public sealed class DataSubjectRightsOnSqlite() : DataSubjectRightsTests(new Sql
 
 public sealed class DataSubjectRightsOnPostgres(PostgresServer server) : DataSubjectRightsTests(new PostgresDatabases(server));
 
+public sealed class DataSubjectRightsOnSqlServer(SqlServerServer server) : DataSubjectRightsTests(new SqlServerDatabases(server));
+
 public abstract class DataSubjectRightsTests(ITestDatabases databases) : ApiTest(databases)
 {
     private async Task<(PatientResponse Patient, Guid Episode)> PatientWithHistoryAsync()

@@ -10,6 +10,8 @@ public sealed class TherapistsOnSqlite() : TherapistsTests(new SqliteDatabases()
 
 public sealed class TherapistsOnPostgres(PostgresServer server) : TherapistsTests(new PostgresDatabases(server));
 
+public sealed class TherapistsOnSqlServer(SqlServerServer server) : TherapistsTests(new SqlServerDatabases(server));
+
 public abstract class TherapistsTests(ITestDatabases databases) : ApiTest(databases)
 {
     private static object NewTherapist(string registration, string family, params string[] competencies) => new

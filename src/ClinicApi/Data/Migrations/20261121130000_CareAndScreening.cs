@@ -92,21 +92,23 @@ public sealed class CareAndScreening : Migration
         migrationBuilder.CreateIndex(name: "ix_measurements_episode_id", table: "measurements", column: "episode_id");
 
         // Plain SQL: InsertData needs a target model (these migrations carry none). The literals read the same on
-        // both providers (TRUE is 1 in SQLite) except the instant, written in each provider's own format.
+        // every provider except the instant, written in each provider's own format, and the boolean (TRUE is 1 in
+        // SQLite; T-SQL only has 1).
         var seededAt = migrationBuilder.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL"
             ? "'2026-11-21 00:00:00+00'"
             : "'2026-11-21 00:00:00'";
+        var isCatalogue = migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer" ? "1" : "TRUE";
         // The catalogue as it stood when this migration was written, as literals: a later change to ArmCatalogue
         // must come with a migration of its own, so that new and upgraded databases hold the same rows.
         migrationBuilder.Sql(
             "INSERT INTO treatment_arms (id, code, name, description, is_catalogue, sessions_per_week, weeks, session_kind_codes, " +
             "evidence_id_codes, evidence_min_age, evidence_max_age, created_at, updated_at, version) VALUES " +
-            "('01930000-0000-7000-8000-000000000001', 'physio', 'Physiotherapy alone', 'Standard physiotherapy: education on spinal anatomy, strengthening exercise, ultrasound, electrotherapy. The comparator of every figure.', TRUE, 2, 6, 'physiotherapy', 'bemani2023-physio-pain-trajectory', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
-            "('01930000-0000-7000-8000-000000000002', 'physio-cbt', 'Physiotherapy + cognitive behavioural therapy', 'Physiotherapy plus CBT-based techniques: pain neuroscience education, coping strategies, anxiety management, graded exposure.', TRUE, 2, 6, 'physiotherapy,cognitive-behavioural-therapy', 'ho2022-cbt-function-post,ho2022-cbt-pain-post,bemani2023-cbt-pain-trajectory,bemani2023-cbt-pain-week22', 18, 50, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
-            "('01930000-0000-7000-8000-000000000003', 'physio-pain-education', 'Physiotherapy + pain education', 'Physiotherapy plus pain education.', TRUE, 2, 6, 'physiotherapy,pain-education', 'ho2022-pe-function-post,ho2022-pe-function-mid,ho2022-pe-pain-post', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
-            "('01930000-0000-7000-8000-000000000004', 'physio-behavioural', 'Physiotherapy + behavioural therapy', 'Physiotherapy plus behavioural therapy; the only combination that kept a clinically important pain effect at mid term.', TRUE, 2, 6, 'physiotherapy,behavioural-therapy', 'ho2022-bt-pain-post,ho2022-bt-pain-mid', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
-            "('01930000-0000-7000-8000-000000000005', 'individualised-exercise', 'Individualised exercise', 'Exercise individualised to the patient, compared with standard exercise.', TRUE, 2, 6, 'individualised-exercise', 'fleckenstein2022-individualised-pain-short,fleckenstein2022-individualised-disability-short', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
-            "('01930000-0000-7000-8000-000000000006', 'individualised-exercise-cbt', 'Individualised exercise + CBT', 'Individualised exercise combined with CBT (multimodal), the best arm in Fleckenstein 2022; no confirmed effect size is published for it.', TRUE, 2, 6, 'individualised-exercise,cognitive-behavioural-therapy', '', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ";");
+            "('01930000-0000-7000-8000-000000000001', 'physio', 'Physiotherapy alone', 'Standard physiotherapy: education on spinal anatomy, strengthening exercise, ultrasound, electrotherapy. The comparator of every figure.', " + isCatalogue + ", 2, 6, 'physiotherapy', 'bemani2023-physio-pain-trajectory', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
+            "('01930000-0000-7000-8000-000000000002', 'physio-cbt', 'Physiotherapy + cognitive behavioural therapy', 'Physiotherapy plus CBT-based techniques: pain neuroscience education, coping strategies, anxiety management, graded exposure.', " + isCatalogue + ", 2, 6, 'physiotherapy,cognitive-behavioural-therapy', 'ho2022-cbt-function-post,ho2022-cbt-pain-post,bemani2023-cbt-pain-trajectory,bemani2023-cbt-pain-week22', 18, 50, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
+            "('01930000-0000-7000-8000-000000000003', 'physio-pain-education', 'Physiotherapy + pain education', 'Physiotherapy plus pain education.', " + isCatalogue + ", 2, 6, 'physiotherapy,pain-education', 'ho2022-pe-function-post,ho2022-pe-function-mid,ho2022-pe-pain-post', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
+            "('01930000-0000-7000-8000-000000000004', 'physio-behavioural', 'Physiotherapy + behavioural therapy', 'Physiotherapy plus behavioural therapy; the only combination that kept a clinically important pain effect at mid term.', " + isCatalogue + ", 2, 6, 'physiotherapy,behavioural-therapy', 'ho2022-bt-pain-post,ho2022-bt-pain-mid', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
+            "('01930000-0000-7000-8000-000000000005', 'individualised-exercise', 'Individualised exercise', 'Exercise individualised to the patient, compared with standard exercise.', " + isCatalogue + ", 2, 6, 'individualised-exercise', 'fleckenstein2022-individualised-pain-short,fleckenstein2022-individualised-disability-short', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ",\n" +
+            "('01930000-0000-7000-8000-000000000006', 'individualised-exercise-cbt', 'Individualised exercise + CBT', 'Individualised exercise combined with CBT (multimodal), the best arm in Fleckenstein 2022; no confirmed effect size is published for it.', " + isCatalogue + ", 2, 6, 'individualised-exercise,cognitive-behavioural-therapy', '', 18, NULL, " + seededAt + ", " + seededAt + ", 1)" + ";");
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

@@ -5,8 +5,8 @@ namespace ClinicApi.Data.Migrations;
 
 /// <summary>
 /// Working hours, time off, sessions and idempotency records; and the database's own guarantee against double
-/// booking, which the EF model cannot express: PostgreSQL exclusion constraints, SQLite triggers
-/// (their names are also in <see cref="SchemaNames"/>, which this migration does not read).
+/// booking, which the EF model cannot express: PostgreSQL exclusion constraints, SQLite triggers, SQL Server
+/// triggers behind application locks (their names are also in <see cref="SchemaNames"/>, which this migration does not read).
 /// </summary>
 [DbContext(typeof(ClinicDbContext))]
 [Migration("20261121150000_Scheduling")]
@@ -111,6 +111,70 @@ public sealed class Scheduling : Migration
                     $"({column} WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (status <> 'Cancelled');");
             }
         }
+        else if (migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer")
+        {
+            // SQL Server has no exclusion constraints. Every writer of a calendar first takes exclusive
+            // application locks (owned by the transaction, so held to commit) on the therapist and the patient of
+            // each row, in sorted order, and only then looks for overlaps at read committed, blocking on (never
+            // skipping) rows another writer holds. Inserts do it INSTEAD OF the insert, before the rows exist:
+            // two bookings racing for one calendar are serialised and the second is refused with 51000, never a
+            // deadlock. Updates do it AFTER the update: two concurrent updates of one calendar can deadlock, and
+            // the victim is rolled back (1205, answered 503). docs/databases.md. Created through EXEC so that an
+            // idempotent script (IF NOT EXISTS ... BEGIN ... END) stays valid T-SQL.
+            const string Overlaps =
+                "s.status <> 'Cancelled' AND i.status <> 'Cancelled' AND (s.therapist_id = i.therapist_id OR s.patient_id = i.patient_id) " +
+                "AND s.starts_at < i.ends_at AND i.starts_at < s.ends_at";
+            // 51002: a lock could not be had (deadlock victim or cancelled): nothing was written, try again (503).
+            const string TakeLocks = """
+                DECLARE @resource nvarchar(255), @result int;
+                DECLARE booking_locks CURSOR LOCAL FAST_FORWARD FOR
+                    SELECT resource FROM (
+                        SELECT N'clinicapi/sessions/therapist/' + CONVERT(nvarchar(36), therapist_id) AS resource FROM inserted
+                        UNION
+                        SELECT N'clinicapi/sessions/patient/' + CONVERT(nvarchar(36), patient_id) FROM inserted) AS locks
+                    ORDER BY resource;
+                OPEN booking_locks;
+                FETCH NEXT FROM booking_locks INTO @resource;
+                WHILE @@FETCH_STATUS = 0
+                BEGIN
+                    EXEC @result = sp_getapplock @Resource = @resource, @LockMode = N'Exclusive', @LockOwner = N'Transaction';
+                    IF @result < 0
+                    BEGIN
+                        CLOSE booking_locks;
+                        DEALLOCATE booking_locks;
+                        THROW 51002, N'session_lock_unavailable', 1;
+                    END;
+                    FETCH NEXT FROM booking_locks INTO @resource;
+                END;
+                CLOSE booking_locks;
+                DEALLOCATE booking_locks;
+                """;
+            // The rows as sent, positionally (inserted has the table's columns in the table's order, so a column a
+            // later migration adds is carried without changing this trigger). Last statement on purpose: the
+            // count EF reads after the insert is this statement's.
+            migrationBuilder.Sql(Exec($"""
+                CREATE TRIGGER tr_sessions_no_overlap_insert ON sessions INSTEAD OF INSERT AS
+                BEGIN
+                    SET NOCOUNT ON;
+                    {TakeLocks}
+                    IF EXISTS (SELECT 1 FROM inserted i JOIN sessions s ON {Overlaps})
+                       OR EXISTS (SELECT 1 FROM inserted i JOIN inserted s ON s.id <> i.id AND {Overlaps})
+                        THROW 51000, N'session_overlap', 1;
+                    INSERT INTO sessions SELECT * FROM inserted;
+                END;
+                """));
+            migrationBuilder.Sql(Exec($"""
+                CREATE TRIGGER tr_sessions_no_overlap_update ON sessions AFTER UPDATE AS
+                BEGIN
+                    SET NOCOUNT ON;
+                    IF NOT (UPDATE(starts_at) OR UPDATE(ends_at) OR UPDATE(status) OR UPDATE(therapist_id) OR UPDATE(patient_id))
+                        RETURN;
+                    {TakeLocks}
+                    IF EXISTS (SELECT 1 FROM inserted i JOIN sessions s ON s.id <> i.id AND {Overlaps})
+                        THROW 51000, N'session_overlap', 1;
+                END;
+                """));
+        }
         else
         {
             const string Overlaps =
@@ -126,6 +190,8 @@ public sealed class Scheduling : Migration
                 $"BEGIN SELECT RAISE(ABORT, 'session_overlap'); END;");
         }
     }
+
+    private static string Exec(string sql) => "EXEC(N'" + sql.Replace("'", "''", StringComparison.Ordinal) + "');";
 
     protected override void Down(MigrationBuilder migrationBuilder)
     {

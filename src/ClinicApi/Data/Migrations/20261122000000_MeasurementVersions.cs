@@ -18,7 +18,9 @@ public sealed class MeasurementVersions : Migration
         migrationBuilder.AddColumn<string>(name: "status", table: "measurements", maxLength: 20, nullable: false, defaultValue: "Final");
         migrationBuilder.AddColumn<bool>(name: "superseded", table: "measurements", nullable: false, defaultValue: false);
         migrationBuilder.AddColumn<string>(name: "reason", table: "measurements", maxLength: 500, nullable: true);
-        migrationBuilder.CreateIndex("ix_measurements_root_id_version", "measurements", ["root_id", "version"], unique: true);
+        // First versions have no root: SQL Server's unique index must leave NULLs out, as the model's does there.
+        migrationBuilder.CreateIndex("ix_measurements_root_id_version", "measurements", ["root_id", "version"], unique: true,
+            filter: migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer" ? "[root_id] IS NOT NULL" : null);
         migrationBuilder.CreateIndex("ix_measurements_instrument_episode_id", "measurements", ["instrument", "episode_id"]);
 
         migrationBuilder.CreateTable(

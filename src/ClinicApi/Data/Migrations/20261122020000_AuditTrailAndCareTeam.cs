@@ -15,7 +15,10 @@ public sealed class AuditTrailAndCareTeam : Migration
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.AddColumn<string>(name: "user_id", table: "therapists", maxLength: 100, nullable: true);
-        migrationBuilder.CreateIndex("ix_therapists_user_id", "therapists", "user_id", unique: true);
+        // NULL is no user: many therapist records have none. PostgreSQL and SQLite never count NULLs as equal in a
+        // unique index; SQL Server does, unless the index leaves them out (as the model's index does there).
+        migrationBuilder.CreateIndex("ix_therapists_user_id", "therapists", "user_id", unique: true,
+            filter: migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer" ? "[user_id] IS NOT NULL" : null);
         migrationBuilder.AddColumn<DateTime>(name: "erased_at", table: "patients", nullable: true);
 
         migrationBuilder.CreateTable(
@@ -49,6 +52,15 @@ public sealed class AuditTrailAndCareTeam : Migration
             migrationBuilder.Sql(
                 $"CREATE TRIGGER tr_audit_events_no_truncate BEFORE TRUNCATE ON audit_events " +
                 $"FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();");
+        }
+        else if (migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer")
+        {
+            // INSTEAD OF: the refused statement changes nothing, and THROW ends it (and its transaction) with an error.
+            // TRUNCATE fires no trigger on SQL Server: it needs ALTER on the table, which the API's login must not
+            // have (docs/databases.md). Through EXEC, so that an idempotent script stays valid T-SQL.
+            migrationBuilder.Sql(
+                "EXEC(N'CREATE TRIGGER tr_audit_events_no_update ON audit_events INSTEAD OF UPDATE, DELETE AS " +
+                "BEGIN SET NOCOUNT ON; THROW 51001, N''audit_events is append-only'', 1; END;');");
         }
         else
         {

@@ -13,7 +13,11 @@ namespace ClinicApi.Data.Migrations;
 public sealed class CurrentScoresIndex : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.CreateIndex("ix_measurements_current_scores", "measurements", ["instrument", "episode_id", "taken_at", "score"], filter: "NOT superseded AND status <> 'EnteredInError'");
+        migrationBuilder.CreateIndex("ix_measurements_current_scores", "measurements", ["instrument", "episode_id", "taken_at", "score"],
+            // The same rows in T-SQL, whose bit column is no predicate by itself.
+            filter: migrationBuilder.ActiveProvider == "Microsoft.EntityFrameworkCore.SqlServer"
+                ? "superseded = 0 AND status <> 'EnteredInError'"
+                : "NOT superseded AND status <> 'EnteredInError'");
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
         migrationBuilder.DropIndex("ix_measurements_current_scores", "measurements");
