@@ -68,7 +68,7 @@ public static class EndEpisode
         public DiscontinueValidator(ClinicClock clock)
         {
             RuleFor(r => r.EndDate).NotNull().Must(d => d <= clock.Today).WithMessage("endDate cannot be in the future.");
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(1000);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Episode e) => e.DiscontinuationReason);
         }
     }
 
@@ -78,8 +78,8 @@ public static class EndEpisode
         {
             RuleFor(r => r.ArmId).NotEmpty();
             RuleFor(r => r.StartDate).Must(d => d is null || d <= clock.Today.AddYears(1)).WithMessage("startDate is more than a year ahead.");
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(1000);
-            RuleFor(r => r.CompetencyOverrideReason).MaximumLength(1000);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Episode e) => e.DiscontinuationReason);
+            RuleFor(r => r.CompetencyOverrideReason).FitsColumn((Episode e) => e.CompetencyOverrideReason);
         }
     }
 

@@ -43,6 +43,12 @@ public static class ImportMeasurements
             return Problems.BadRequest("body", "The CSV is not valid UTF-8.");
         }
 
+        // The JSON reader refuses NUL in every field; a CSV cell must be refused too (PostgreSQL cannot store it).
+        if (text.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0)
+        {
+            return Problems.BadRequest($"rows[{text.AsSpan(0, nul).Count('\n') + 1}]", "The line holds a NUL character.");
+        }
+
         var errors = new Dictionary<string, List<string>>();
         var badLines = new HashSet<int>();
         void Error(int line, string field, string message)

@@ -50,7 +50,7 @@ public static class CreateStudy
     {
         public Validator()
         {
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().FitsColumn((Study s) => s.Name);
             RuleFor(r => r.ArmIds).NotNull().Must(a => a is { Count: >= 2 and <= 6 } && a.Distinct().Count() == a.Count && !a.Contains(Guid.Empty))
                 .WithMessage("armIds must name 2 to 6 different arms.");
             RuleFor(r => r.Ratios).NotNull().Must((r, ratios) => ratios is not null && ratios.Count == (r.ArmIds?.Count ?? -1))
@@ -194,8 +194,8 @@ public static class EnrolInStudy
             RuleFor(r => r.StartDate).NotNull()
                 .Must(d => d >= clock.Today.AddYears(-2) && d <= clock.Today.AddYears(1))
                 .WithMessage("startDate must be within two years before and one year after today.");
-            RuleFor(r => r.ReferralReason).NotEmpty().MaximumLength(1000);
-            RuleFor(r => r.CompetencyOverrideReason).MaximumLength(1000);
+            RuleFor(r => r.ReferralReason).NotEmpty().FitsColumn((Episode e) => e.ReferralReason);
+            RuleFor(r => r.CompetencyOverrideReason).FitsColumn((Episode e) => e.CompetencyOverrideReason);
         }
     }
 
