@@ -178,10 +178,26 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
         }
     }
 
+    /// <summary>One active episode per patient: racing enrolments of the same patient, exactly one 201, the rest 409.</summary>
+    [Fact]
+    public async Task Concurrent_enrolments_of_one_patient_have_one_winner()
+    {
+        var therapistId = await TherapistWithHoursAsync();
+        var admin = Client(Roles.Admin);
+        var patient = await Clinic.RegisterPatientAsync(admin);
+        var answers = await RaceAsync(admin, Racers, _ => Request(HttpMethod.Post, "/episodes", new
+        {
+            patientId = patient.Id, armId = ArmCatalogue.PhysiotherapyId, primaryTherapistId = therapistId, startDate = "2027-03-01", referralReason = "GP referral",
+        }, null));
+        AssertOneWinner(answers, "enrol");
+        await using var db = Db();
+        Assert.Equal(1, await db.Episodes.CountAsync(e => e.PatientId == patient.Id));
+    }
+
     /// <summary>The versioned writes: each raced with one ETag. The setup returns the URL, the body and the ETag.</summary>
     public static TheoryData<string> VersionedWrites() =>
     [
-        "update-patient", "archive-patient", "update-therapist", "deactivate-therapist", "update-arm", "delete-arm",
+        "update-patient", "archive-patient", "update-therapist", "replace-competencies", "deactivate-therapist", "update-arm", "delete-arm",
         "complete-episode", "discontinue-episode", "close-study", "reschedule-session", "cancel-session", "amend-measurement",
     ];
 
@@ -211,6 +227,26 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
                 var etag = await ETagOf($"/patients/{patient.Id}");
                 request = _ => Request(HttpMethod.Post, $"/patients/{patient.Id}/archive", null, etag);
                 break;
+            }
+
+            case "replace-competencies":
+            {
+                // The competencies are a whole collection replaced by PUT: two writers must not merge their sets.
+                var therapist = await Clinic.CreateTherapistAsync(admin, "exercise-therapy");
+                var etag = await ETagOf($"/therapists/{therapist.Id}");
+                string[] all = ["exercise-therapy", "individualised-exercise", "cognitive-behavioural-therapy", "pain-education", "behavioural-therapy"];
+                request = i => Request(HttpMethod.Put, $"/therapists/{therapist.Id}", new
+                {
+                    givenName = therapist.GivenName, familyName = therapist.FamilyName, registrationNumber = therapist.RegistrationNumber, userId = therapist.UserId,
+                    competencies = new[] { all[i % all.Length], all[(i + 1) % all.Length] },
+                }, etag);
+                _clock.Advance(TimeSpan.FromMinutes(1));
+                var answers = await RaceAsync(admin, Racers, request);
+                AssertOneWinner(answers, write);
+                var winner = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.OK).Body).RootElement.GetProperty("competencies").GetRawText();
+                var stored = (await admin.GetFromJsonAsync<JsonElement>($"/therapists/{therapist.Id}")).GetProperty("competencies").GetRawText();
+                Assert.Equal(winner, stored);
+                return;
             }
 
             case "update-therapist" or "deactivate-therapist":
@@ -294,6 +330,8 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
                 throw new ArgumentOutOfRangeException(nameof(write), write, null);
         }
 
+        // Later than the set-up, as in life: every write then changes the row (its updatedAt at least).
+        _clock.Advance(TimeSpan.FromMinutes(1));
         AssertOneWinner(await RaceAsync(admin, Racers, request), write, deletes: write == "delete-arm");
     }
 }

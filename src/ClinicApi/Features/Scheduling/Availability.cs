@@ -54,7 +54,7 @@ public static class Availability
         {
             RuleFor(r => r.StartsAt).NotNull();
             RuleFor(r => r.EndsAt).NotNull().GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.")
-                .Must((r, end) => r.StartsAt is null || end!.Value - r.StartsAt.Value <= TimeSpan.FromDays(366)).WithMessage("time off spans at most a year.");
+                .Must((r, end) => r.StartsAt is null || end is null || end.Value - r.StartsAt.Value <= TimeSpan.FromDays(366)).WithMessage("time off spans at most a year.");
             RuleFor(r => r.Reason).NotEmpty().FitsColumn((TimeOff t) => t.Reason);
         }
     }
