@@ -198,7 +198,8 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
     public static TheoryData<string> VersionedWrites() =>
     [
         "update-patient", "archive-patient", "update-therapist", "replace-competencies", "deactivate-therapist", "update-arm", "delete-arm",
-        "complete-episode", "discontinue-episode", "close-study", "reschedule-session", "cancel-session", "amend-measurement",
+        "complete-episode", "discontinue-episode", "change-arm", "close-study", "reschedule-session", "cancel-session", "amend-measurement",
+        "withdraw-measurement", "restore-patient", "activate-therapist",
     ];
 
     [Theory]
@@ -275,13 +276,36 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
                 break;
             }
 
-            case "complete-episode" or "discontinue-episode":
+            case "complete-episode" or "discontinue-episode" or "change-arm":
             {
                 var (_, episodeId) = await EpisodeAsync(await TherapistWithHoursAsync());
                 var etag = await ETagOf($"/episodes/{episodeId}");
-                request = write == "complete-episode"
-                    ? _ => Request(HttpMethod.Post, $"/episodes/{episodeId}/complete", new { endDate = "2027-03-01" }, etag)
-                    : i => Request(HttpMethod.Post, $"/episodes/{episodeId}/discontinue", new { endDate = "2027-03-01", reason = $"Moved away {i}" }, etag);
+                request = write switch
+                {
+                    "complete-episode" => _ => Request(HttpMethod.Post, $"/episodes/{episodeId}/complete", new { endDate = "2027-03-01" }, etag),
+                    "discontinue-episode" => i => Request(HttpMethod.Post, $"/episodes/{episodeId}/discontinue", new { endDate = "2027-03-01", reason = $"Moved away {i}" }, etag),
+                    _ => i => Request(HttpMethod.Post, $"/episodes/{episodeId}/change-arm", new { armId = ArmCatalogue.PhysiotherapyId, reason = $"Preference {i}" }, etag),
+                };
+                break;
+            }
+
+            case "restore-patient":
+            {
+                var patient = await Clinic.RegisterPatientAsync(admin);
+                var archived = await SendAsync(admin, HttpMethod.Post, $"/patients/{patient.Id}/archive", null, await ETagOf($"/patients/{patient.Id}"));
+                Assert.True(archived.IsSuccessStatusCode, await archived.Content.ReadAsStringAsync());
+                var etag = await ETagOf($"/patients/{patient.Id}");
+                request = _ => Request(HttpMethod.Post, $"/patients/{patient.Id}/restore", null, etag);
+                break;
+            }
+
+            case "activate-therapist":
+            {
+                var therapist = await Clinic.CreateTherapistAsync(admin, "exercise-therapy");
+                var deactivated = await SendAsync(admin, HttpMethod.Post, $"/therapists/{therapist.Id}/deactivate", null, await ETagOf($"/therapists/{therapist.Id}"));
+                Assert.True(deactivated.IsSuccessStatusCode, await deactivated.Content.ReadAsStringAsync());
+                var etag = await ETagOf($"/therapists/{therapist.Id}");
+                request = _ => Request(HttpMethod.Post, $"/therapists/{therapist.Id}/activate", null, etag);
                 break;
             }
 
@@ -315,14 +339,16 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
                 break;
             }
 
-            case "amend-measurement":
+            case "amend-measurement" or "withdraw-measurement":
             {
                 var patient = await Clinic.RegisterPatientAsync(admin);
                 var recorded = await SendAsync(admin, HttpMethod.Post, $"/patients/{patient.Id}/measurements", new { instrument = "pain-nrs", takenAt = s_monday.AddDays(-1), score = 6 });
                 Assert.True(recorded.StatusCode == HttpStatusCode.Created, await recorded.Content.ReadAsStringAsync());
                 var id = JsonDocument.Parse(await recorded.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
                 var etag = await ETagOf($"/measurements/{id}");
-                request = i => Request(HttpMethod.Post, $"/measurements/{id}/amend", new { score = i % 10, reason = "Transcription error" }, etag);
+                request = write == "amend-measurement"
+                    ? i => Request(HttpMethod.Post, $"/measurements/{id}/amend", new { score = i % 10, reason = "Transcription error" }, etag)
+                    : i => Request(HttpMethod.Post, $"/measurements/{id}/entered-in-error", new { reason = $"Wrong patient {i}" }, etag);
                 break;
             }
 
