@@ -22,6 +22,7 @@ public static class ClinicApiSetup
     public static WebApplicationBuilder AddClinicApi(this WebApplicationBuilder builder)
     {
         builder.AddClinicLogging();
+        builder.AddClinicHeaderLimits();
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -46,6 +47,7 @@ public static class ClinicApiSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseClinicHardening();
+        app.UseClinicHeaderLimits();
 
         app.UseClinicOpenApi();
 

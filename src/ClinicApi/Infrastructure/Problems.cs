@@ -152,6 +152,15 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
                 }
 
                 return problem;
+            case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
+                // Every If-Match write returns 412 itself (OptimisticSave); this is the backstop that keeps a path
+                // someone forgets from answering 500 for what is only a lost race.
+                return new ProblemDetails
+                {
+                    Status = StatusCodes.Status412PreconditionFailed,
+                    Title = "Precondition failed",
+                    Detail = "The resource has changed since it was read: GET it again and retry with its current ETag in If-Match.",
+                };
             case var _ when IsDatabaseUnavailable(exception):
                 return new ProblemDetails
                 {

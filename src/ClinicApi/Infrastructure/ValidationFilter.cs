@@ -5,7 +5,8 @@ namespace ClinicApi.Infrastructure;
 
 /// <summary>
 /// The one place where FluentValidation runs: applied to the whole API group, it validates every handler
-/// argument whose type has a registered validator, and answers 400 with errors keyed by JSON field name.
+/// argument whose type has a registered validator, and answers 400 with errors keyed by JSON field name. Before
+/// a validator runs, the rules every request shares (<see cref="Bounds"/>) are checked on the same argument.
 /// </summary>
 public static class ValidationFilter
 {
@@ -28,6 +29,12 @@ public static class ValidationFilter
                 if (invocation.Arguments[index] is not { } argument)
                 {
                     continue;
+                }
+
+                // The shared rules first (dates within Bounds, no null elements): a validator may then assume them.
+                if (Bounds.Violations(argument) is { Count: > 0 } violations)
+                {
+                    return TypedResults.ValidationProblem(violations);
                 }
 
                 var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(validatorType);

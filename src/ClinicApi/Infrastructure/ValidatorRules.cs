@@ -19,7 +19,7 @@ public static class ValidatorRules
         var start = from.Compile();
         validator.RuleFor(from).NotNull();
         validator.RuleFor(to).NotNull().GreaterThanOrEqualTo(from)
-            .Must((q, end) => start(q) is not { } first || end!.Value.DayNumber - first.DayNumber < MaxRangeDays)
+            .Must((q, end) => start(q) is not { } first || end is not { } last || last.DayNumber - first.DayNumber < MaxRangeDays)
             .WithMessage($"the range spans at most {MaxRangeDays} days.");
     }
 

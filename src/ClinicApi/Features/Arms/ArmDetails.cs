@@ -1,5 +1,6 @@
 using ClinicApi.Data;
 using ClinicApi.Features.Evidence;
+using ClinicApi.Infrastructure;
 using FluentValidation;
 
 namespace ClinicApi.Features.Arms;
@@ -20,10 +21,10 @@ public sealed record ArmDetails(
     {
         public Validator(EvidenceCatalogue evidence)
         {
-            RuleFor(a => a.Code).NotEmpty().MaximumLength(60).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
+            RuleFor(a => a.Code).NotEmpty().FitsColumn((TreatmentArm t) => t.Code).Matches("^[a-z0-9]+(-[a-z0-9]+)*$")
                 .WithMessage("code must be kebab-case: lower-case letters and digits separated by '-'.");
-            RuleFor(a => a.Name).NotEmpty().MaximumLength(120);
-            RuleFor(a => a.Description).MaximumLength(1000);
+            RuleFor(a => a.Name).NotEmpty().FitsColumn((TreatmentArm t) => t.Name);
+            RuleFor(a => a.Description).FitsColumn((TreatmentArm t) => t.Description);
             RuleFor(a => a.SessionsPerWeek).NotNull().InclusiveBetween(1, 7);
             RuleFor(a => a.Weeks).NotNull().InclusiveBetween(1, 52);
             RuleFor(a => a.SessionKinds).NotEmpty()

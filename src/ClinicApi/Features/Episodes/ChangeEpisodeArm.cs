@@ -22,8 +22,8 @@ public static partial class EndEpisode
         {
             RuleFor(r => r.ArmId).NotEmpty();
             RuleFor(r => r.StartDate).Must(d => d is null || d <= clock.Today.AddYears(1)).WithMessage("startDate is more than a year ahead.");
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(1000);
-            RuleFor(r => r.CompetencyOverrideReason).MaximumLength(1000);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Episode e) => e.DiscontinuationReason);
+            RuleFor(r => r.CompetencyOverrideReason).FitsColumn((Episode e) => e.CompetencyOverrideReason);
         }
     }
 

@@ -17,7 +17,7 @@ public static partial class EndEpisode
         public DiscontinueValidator(ClinicClock clock)
         {
             RuleFor(r => r.EndDate).NotNull().Must(d => d <= clock.Today).WithMessage("endDate cannot be in the future.");
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(1000);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Episode e) => e.DiscontinuationReason);
         }
     }
 

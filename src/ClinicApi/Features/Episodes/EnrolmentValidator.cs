@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using FluentValidation;
 
@@ -39,7 +40,7 @@ public abstract class EnrolmentValidator<T> : AbstractValidator<T>
         RuleFor(r => r.StartDate).NotNull()
             .Must(d => d >= clock.Today.AddYears(-2) && d <= clock.Today.AddYears(1))
             .WithMessage("startDate must be within two years before and one year after today.");
-        RuleFor(r => r.ReferralReason).NotEmpty().MaximumLength(1000);
-        RuleFor(r => r.CompetencyOverrideReason).MaximumLength(1000);
+        RuleFor(r => r.ReferralReason).NotEmpty().FitsColumn((Episode e) => e.ReferralReason);
+        RuleFor(r => r.CompetencyOverrideReason).FitsColumn((Episode e) => e.CompetencyOverrideReason);
     }
 }

@@ -29,8 +29,9 @@ public static class AdverseEvents
             RuleFor(r => r.Severity).NotNull().IsInEnum();
             RuleFor(r => r.Relatedness).NotNull().IsInEnum();
             RuleFor(r => r.Code).NotNull().IsInEnum();
-            RuleFor(r => r.Description).MaximumLength(200).NotEmpty().When(r => r.Code == AdverseEventCode.Other)
-                .WithMessage("description is required (at most 200 characters) when code is other.");
+            // The column's length holds for every code, not only for other (PostgreSQL refuses longer text).
+            RuleFor(r => r.Description).FitsColumn((AdverseEvent a) => a.Description);
+            RuleFor(r => r.Description).NotEmpty().When(r => r.Code == AdverseEventCode.Other).WithMessage("description is required when code is other.");
         }
     }
 

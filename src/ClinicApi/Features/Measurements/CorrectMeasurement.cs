@@ -21,7 +21,7 @@ public static class CorrectMeasurement
     {
         public AmendValidator(ClinicClock clock)
         {
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Measurement m) => m.Reason);
             RuleFor(r => r.Score).Must((r, score) => (score is null) != (r.Items is null))
                 .WithMessage("Send either score (a total) or items (the answers), not both and not neither.");
             RuleFor(r => r.TakenAt).Must(t => t is null || t.Value.ToUniversalTime() <= clock.UtcNow.AddMinutes(5)).WithMessage("takenAt cannot be in the future.");
@@ -30,7 +30,7 @@ public static class CorrectMeasurement
 
     public sealed class WithdrawValidator : AbstractValidator<WithdrawRequest>
     {
-        public WithdrawValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+        public WithdrawValidator() => RuleFor(r => r.Reason).NotEmpty().FitsColumn((Measurement m) => m.Reason);
     }
 
     public static async Task<Results<Ok<MeasurementHistory>, ValidationProblem, ProblemHttpResult>> AmendAsync(

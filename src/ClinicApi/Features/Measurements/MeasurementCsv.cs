@@ -57,6 +57,12 @@ public static class MeasurementCsv
     {
         var errors = new ImportErrors();
         var rows = new List<ImportRow>();
+        // The JSON reader refuses NUL in every field; a CSV cell must be refused too (PostgreSQL cannot store it).
+        if (text.IndexOf('\0', StringComparison.Ordinal) is var nul and >= 0)
+        {
+            return (rows, errors, ($"rows[{text.AsSpan(0, nul).Count('\n') + 1}]", "The line holds a NUL character."));
+        }
+
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         var header = Csv.Split(lines.Count > 0 ? lines[0] : string.Empty).Select(c => c.Trim().ToLowerInvariant()).ToList();
         var missing = Columns[..5].Where(c => !header.Contains(c)).ToList();

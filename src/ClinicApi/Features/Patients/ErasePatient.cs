@@ -25,6 +25,8 @@ public static partial class DataSubjectRights
         Guid id, EraseRequest request, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Patient> logger, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Racing erasures queue here; the ones after the first then fail the If-Match check (412).
+        await OwnerLocks.LockAsync<Patient>(db, id, ct);
         var loaded = await db.Patients.ForUpdateAsync(id, "patient", http.Request, ct);
         if (!loaded.Found)
         {
@@ -48,7 +50,11 @@ public static partial class DataSubjectRights
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CancellationReason, ErasedText), ct);
         await db.AdverseEvents.Where(a => a.PatientId == id && a.Description != null)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.Description, (string?)null), ct);
-        await db.SaveChangesAsync(ct);
+        if (!await OptimisticSave.TrySaveAsync(db, ct))
+        {
+            return Problems.PreconditionFailed();
+        }
+
         await transaction.CommitAsync(ct);
         logger.LogInformation("Erased the identity of patient {PatientId}", id);
         ETags.Set(http.Response, patient);

@@ -54,8 +54,8 @@ public static class Availability
         {
             RuleFor(r => r.StartsAt).NotNull();
             RuleFor(r => r.EndsAt).NotNull().GreaterThan(r => r.StartsAt).WithMessage("endsAt must be after startsAt.")
-                .Must((r, end) => r.StartsAt is null || end!.Value - r.StartsAt.Value <= TimeSpan.FromDays(366)).WithMessage("time off spans at most a year.");
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(200);
+                .Must((r, end) => r.StartsAt is null || end is null || end.Value - r.StartsAt.Value <= TimeSpan.FromDays(366)).WithMessage("time off spans at most a year.");
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((TimeOff t) => t.Reason);
         }
     }
 
@@ -106,6 +106,8 @@ public static class Availability
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Without the lock, two writers with the same ETag both pass the check and the schedule merges both.
+        await OwnerLocks.LockAsync<Therapist>(db, id, ct);
         if (ETags.ProblemFor(ETags.Check(http.Request, ETagOf(await RangesAsync(db, id, ct)))) is { } precondition)
         {
             return precondition;

@@ -39,6 +39,9 @@ public static class CreateSeries
         }
     }
 
+    /// <summary>How often a series with skipConflicts is tried again after a booking took one of its dates meanwhile.</summary>
+    public const int MaxAttempts = 5;
+
     public static async Task<Results<Created<SeriesResponse>, ProblemHttpResult>> HandleAsync(
         Guid id, Request request, ClinicDbContext db, ClinicClock clock, HttpContext http, ILogger<Session> logger, CancellationToken ct)
     {
@@ -48,40 +51,56 @@ public static class CreateSeries
             return keyProblem;
         }
 
+        // On PostgreSQL a single booking can commit between this series' checks and its insert; the database then
+        // refuses the whole series. With skipConflicts the documented answer is "the free dates, the rest skipped",
+        // so check again (the booking is now visible and is skipped) instead of answering 409.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (result, raced) = await AttemptAsync(id, request, key, db, clock, logger, ct);
+            if (!raced || request.SkipConflicts != true || attempt == MaxAttempts)
+            {
+                return result;
+            }
+        }
+    }
+
+    private static async Task<(Results<Created<SeriesResponse>, ProblemHttpResult> Result, bool Raced)> AttemptAsync(
+        Guid id, Request request, Idempotency.Key? key, ClinicDbContext db, ClinicClock clock, ILogger<Session> logger, CancellationToken ct)
+    {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } replay)
         {
-            return replay;
+            return (replay, false);
         }
 
         var episode = await db.Episodes.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
         if (episode is null)
         {
-            return Problems.NotFound("episode", id);
+            return (Problems.NotFound("episode", id), false);
         }
 
         if (episode.Status != EpisodeStatus.Active)
         {
-            return Problems.Conflict($"The episode is {KebabEnum.Name(episode.Status)}: a series is created for an active episode.");
+            return (Problems.Conflict($"The episode is {KebabEnum.Name(episode.Status)}: a series is created for an active episode."), false);
         }
 
         var arm = await db.Arms.AsNoTracking().FirstAsync(a => a.Id == episode.ArmId, ct);
         var therapist = await db.Therapists.AsNoTracking().FirstOrDefaultAsync(t => t.Id == (request.TherapistId ?? episode.PrimaryTherapistId), ct);
         if (therapist is null)
         {
-            return Problems.Unprocessable($"No therapist with id {request.TherapistId} exists.");
+            return (Problems.Unprocessable($"No therapist with id {request.TherapistId} exists."), false);
         }
 
         if (!therapist.IsActive)
         {
-            return Problems.Conflict("The therapist is deactivated.");
+            return (Problems.Conflict("The therapist is deactivated."), false);
         }
 
         var kinds = arm.SessionKinds;
         var missing = kinds.Select(k => BookingRules.MissingCompetency(therapist, k)).OfType<string>().ToList();
         if (missing.Count > 0)
         {
-            return Problems.Conflict(string.Join(" ", missing));
+            return (Problems.Conflict(string.Join(" ", missing)), false);
         }
 
         var time = TimeOnly.ParseExact(request.StartTime!, "HH:mm", CultureInfo.InvariantCulture);
@@ -125,11 +144,11 @@ public static class CreateSeries
         {
             if (key is not null && await Idempotency.ReplayAsync<SeriesResponse>(db, key, ct) is { } first)
             {
-                return first;
+                return (first, false);
             }
 
-            return Problems.Conflict($"{skipped.Count} of {created.Count + skipped.Count} sessions cannot be booked; nothing was created.",
-                new Dictionary<string, object?> { ["conflicts"] = skipped });
+            return (Problems.Conflict($"{skipped.Count} of {created.Count + skipped.Count} sessions cannot be booked; nothing was created.",
+                new Dictionary<string, object?> { ["conflicts"] = skipped }), false);
         }
 
         db.Sessions.AddRange(created);
@@ -140,14 +159,14 @@ public static class CreateSeries
         {
             if (firstAnswer is not null)
             {
-                return firstAnswer;
+                return (firstAnswer, false);
             }
 
-            return Problems.Conflict("Another booking took one of these slots while the series was being created; nothing was created. Retry.");
+            return (Problems.Conflict("Another booking took one of these slots while the series was being created; nothing was created. Retry."), true);
         }
 
         logger.LogInformation("Created series {SeriesId} of {Count} sessions for episode {EpisodeId} ({Skipped} skipped)",
             seriesId, created.Count, id, skipped.Count);
-        return TypedResults.Created(location, response);
+        return (TypedResults.Created(location, response), false);
     }
 }

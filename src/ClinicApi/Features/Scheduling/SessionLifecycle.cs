@@ -48,7 +48,7 @@ public static class ChangeSession
         public CancelValidator()
         {
             RuleFor(r => r.By).NotNull().IsInEnum();
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+            RuleFor(r => r.Reason).NotEmpty().FitsColumn((Session s) => s.CancellationReason);
         }
     }
 

@@ -16,7 +16,7 @@ public static class CreateStudy
     {
         public Validator()
         {
-            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Name).NotEmpty().FitsColumn((Study s) => s.Name);
             RuleFor(r => r.ArmIds).NotNull().Must(a => a is { Count: >= 2 and <= 6 } && a.Distinct().Count() == a.Count && !a.Contains(Guid.Empty))
                 .WithMessage("armIds must name 2 to 6 different arms.");
             RuleFor(r => r.Ratios).NotNull().Must((r, ratios) => ratios is not null && ratios.Count == (r.ArmIds?.Count ?? -1))
