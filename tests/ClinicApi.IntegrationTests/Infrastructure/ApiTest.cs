@@ -98,7 +98,7 @@ public abstract class ApiTest(ITestDatabases databases) : IAsyncLifetime
         return problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
     }
 
-    protected static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, object? body = null, string? ifMatch = null)
+    public static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, object? body = null, string? ifMatch = null)
     {
         var request = new HttpRequestMessage(method, url);
         if (body is not null)

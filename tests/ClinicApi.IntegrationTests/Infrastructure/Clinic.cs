@@ -42,4 +42,14 @@ public static class Clinic
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<TherapistResponse>(ApiTest.Json))!;
     }
+
+    /// <summary>Monday to Friday, 08:00-18:00 clinic time: the working week most scheduling tests book into.</summary>
+    public static async Task SetWeekdayHoursAsync(HttpClient admin, Guid therapistId)
+    {
+        var current = await admin.GetAsync($"/therapists/{therapistId}/working-hours");
+        var weekdays = new[] { "monday", "tuesday", "wednesday", "thursday", "friday" };
+        var set = await ApiTest.SendAsync(admin, HttpMethod.Put, $"/therapists/{therapistId}/working-hours",
+            new { ranges = weekdays.Select(d => new { weekday = d, startsAt = "08:00", endsAt = "18:00" }) }, current.Headers.ETag!.Tag);
+        Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+    }
 }

@@ -37,11 +37,7 @@ public abstract class EdgeValueTests(ITestDatabases databases) : ApiTest(databas
     {
         var admin = Client(Roles.Admin);
         var therapist = await Clinic.CreateTherapistAsync(admin, "exercise-therapy", "cognitive-behavioural-therapy");
-        var current = await admin.GetAsync($"/therapists/{therapist.Id}/working-hours");
-        var set = await SendAsync(admin, HttpMethod.Put, $"/therapists/{therapist.Id}/working-hours",
-            new { ranges = new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }.Select(d => new { weekday = d, startsAt = "08:00", endsAt = "18:00" }) },
-            current.Headers.ETag!.Tag);
-        Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+        await Clinic.SetWeekdayHoursAsync(admin, therapist.Id);
         var patient = await Clinic.RegisterPatientAsync(admin);
         var enrolled = await SendAsync(admin, HttpMethod.Post, "/episodes", new
         {

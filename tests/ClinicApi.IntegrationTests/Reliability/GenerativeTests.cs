@@ -505,11 +505,7 @@ public abstract class GenerativeTests(ITestDatabases databases) : ApiTest(databa
     private static async Task<Ids> SetUpClinicAsync(HttpClient admin)
     {
         var therapist = await Clinic.CreateTherapistAsync(admin, "exercise-therapy", "cognitive-behavioural-therapy");
-        var hours = await admin.GetAsync($"/therapists/{therapist.Id}/working-hours");
-        var set = await SendAsync(admin, HttpMethod.Put, $"/therapists/{therapist.Id}/working-hours",
-            new { ranges = new[] { "monday", "tuesday", "wednesday", "thursday", "friday" }.Select(d => new { weekday = d, startsAt = "08:00", endsAt = "18:00" }) },
-            hours.Headers.ETag!.Tag);
-        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        await Clinic.SetWeekdayHoursAsync(admin, therapist.Id);
         var patient = await Clinic.RegisterPatientAsync(admin, mrn: "MRN-GEN-1");
         var enrolled = await SendAsync(admin, HttpMethod.Post, "/episodes", new
         {

@@ -38,11 +38,7 @@ public abstract class SchedulingTests(ITestDatabases databases) : ApiTest(databa
     {
         var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), competencies.Length == 0 ? ["exercise-therapy", "cognitive-behavioural-therapy"] : competencies);
         var admin = Client(Roles.Admin);
-        var current = await admin.GetAsync($"/therapists/{therapist.Id}/working-hours");
-        var weekdays = new[] { "monday", "tuesday", "wednesday", "thursday", "friday" };
-        var set = await SendAsync(admin, HttpMethod.Put, $"/therapists/{therapist.Id}/working-hours",
-            new { ranges = weekdays.Select(d => new { weekday = d, startsAt = "08:00", endsAt = "18:00" }) }, current.Headers.ETag!.Tag);
-        Assert.True(set.StatusCode == HttpStatusCode.OK, await set.Content.ReadAsStringAsync());
+        await Clinic.SetWeekdayHoursAsync(admin, therapist.Id);
         return therapist.Id;
     }
 
