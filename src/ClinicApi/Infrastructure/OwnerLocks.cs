@@ -10,14 +10,14 @@ namespace ClinicApi.Infrastructure;
 /// </summary>
 /// <remarks>
 /// PostgreSQL: <c>SELECT ... FOR UPDATE</c> on the owner's row (read committed would otherwise let two writers
-/// read the same old state). SQLite: nothing to do, every write transaction is <c>BEGIN IMMEDIATE</c> and so
+/// read the same old state). SQL Server: the same row read with <c>UPDLOCK, HOLDLOCK</c>. SQLite: nothing to do, every write transaction is <c>BEGIN IMMEDIATE</c> and so
 /// already holds the database's only write lock.
 /// </remarks>
 public static class OwnerLocks
 {
     public static async Task LockAsync<TOwner>(ClinicDbContext db, Guid id, CancellationToken ct) where TOwner : class
     {
-        if (!db.Database.IsNpgsql())
+        if (db.Database.IsSqlite())
         {
             return;
         }
@@ -25,7 +25,9 @@ public static class OwnerLocks
         var entity = db.Model.FindEntityType(typeof(TOwner)) ?? throw new InvalidOperationException($"{typeof(TOwner).Name} is not an entity.");
         var key = entity.FindPrimaryKey()!.Properties.Single().GetColumnName();
         // Names from the model, never from input; the id travels as a parameter.
-        var sql = string.Concat("SELECT 1 FROM \"", entity.GetTableName(), "\" WHERE \"", key, "\" = {0} FOR UPDATE");
+        var sql = db.Database.IsNpgsql()
+            ? string.Concat("SELECT 1 FROM \"", entity.GetTableName(), "\" WHERE \"", key, "\" = {0} FOR UPDATE")
+            : string.Concat("SELECT 1 FROM [", entity.GetTableName(), "] WITH (UPDLOCK, ROWLOCK, HOLDLOCK) WHERE [", key, "] = {0}");
         await db.Database.ExecuteSqlRawAsync(sql, [id], ct);
     }
 }

@@ -12,11 +12,7 @@ public static class ValidationFilter
 {
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
-        var services = context.ApplicationServices;
-        var validated = context.MethodInfo.GetParameters()
-            .Select((parameter, index) => (index, validatorType: typeof(IValidator<>).MakeGenericType(parameter.ParameterType)))
-            .Where(p => services.GetService(p.validatorType) is not null)
-            .ToArray();
+        var validated = Checked(context.MethodInfo, context.ApplicationServices);
         if (validated.Length == 0)
         {
             return next;
@@ -35,6 +31,11 @@ public static class ValidationFilter
                 if (Bounds.Violations(argument) is { Count: > 0 } violations)
                 {
                     return TypedResults.ValidationProblem(violations);
+                }
+
+                if (validatorType is null)
+                {
+                    continue;
                 }
 
                 var validator = (IValidator)invocation.HttpContext.RequestServices.GetRequiredService(validatorType);
@@ -72,12 +73,35 @@ public static class ValidationFilter
         builder.Add(endpoint =>
         {
             var method = endpoint.Metadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
-            if (method is not null && method.GetParameters().Any(p => endpoint.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) is not null))
+            if (method is not null && Checked(method, endpoint.ApplicationServices).Length > 0)
             {
                 endpoint.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The handler arguments the filter checks, with their validator type (null: the shared rules only). Every
+    /// argument the request supplies in a shape of this API (a body, an <c>[AsParameters]</c> query) gets the
+    /// shared rules whether or not it has a validator of its own, so a new request type cannot skip the bounds;
+    /// services (the context, the clock) are not input and are left alone.
+    /// </summary>
+    private static (int Index, Type? ValidatorType)[] Checked(System.Reflection.MethodInfo method, IServiceProvider services)
+    {
+        var isService = services.GetService<IServiceProviderIsService>();
+        return method.GetParameters()
+            .Select((parameter, index) =>
+            {
+                var validatorType = typeof(IValidator<>).MakeGenericType(parameter.ParameterType);
+                var hasValidator = services.GetService(validatorType) is not null;
+                var isInput = parameter.ParameterType.Assembly == typeof(ValidationFilter).Assembly
+                    && parameter.ParameterType.IsClass && isService?.IsService(parameter.ParameterType) != true;
+                return (index, validatorType: hasValidator ? validatorType : null, check: hasValidator || isInput);
+            })
+            .Where(p => p.check)
+            .Select(p => (p.index, p.validatorType))
+            .ToArray();
     }
 
     /// <summary><c>Contact.PhoneNumber</c> becomes <c>contact.phoneNumber</c>, matching the JSON the client sent.</summary>

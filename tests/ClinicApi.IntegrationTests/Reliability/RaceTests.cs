@@ -195,7 +195,7 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
     [
         "update-patient", "archive-patient", "update-therapist", "replace-competencies", "deactivate-therapist", "update-arm", "delete-arm",
         "complete-episode", "discontinue-episode", "change-arm", "close-study", "reschedule-session", "cancel-session", "amend-measurement",
-        "withdraw-measurement", "restore-patient", "activate-therapist",
+        "withdraw-measurement", "restore-patient", "activate-therapist", "mark-attended", "mark-no-show",
     ];
 
     [Theory]
@@ -335,6 +335,14 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
                 break;
             }
 
+            case "mark-attended" or "mark-no-show":
+            {
+                var session = await StartedSessionAsync();
+                var path = write == "mark-attended" ? "attended" : "no-show";
+                request = _ => Request(HttpMethod.Post, $"/sessions/{session.Id}/{path}", null, session.ETag);
+                break;
+            }
+
             case "amend-measurement" or "withdraw-measurement":
             {
                 var patient = await Clinic.RegisterPatientAsync(admin);
@@ -355,5 +363,94 @@ public abstract class RaceTests(ITestDatabases databases) : ApiTest(databases)
         // Later than the set-up, as in life: every write then changes the row (its updatedAt at least).
         _clock.Advance(TimeSpan.FromMinutes(1));
         AssertOneWinner(await RaceAsync(admin, Racers, request), write, deletes: write == "delete-arm");
+    }
+
+    /// <summary>A session booked for Tuesday 09:00 and the clock moved past its start, so attendance may be recorded.</summary>
+    private async Task<(Guid Id, string ETag)> StartedSessionAsync()
+    {
+        var admin = Client(Roles.Admin);
+        var therapistId = await TherapistWithHoursAsync();
+        var (patientId, episodeId) = await EpisodeAsync(therapistId);
+        var startsAt = _clock.Now.UtcDateTime.Date.AddDays(1).AddHours(9);
+        var booked = await SendAsync(admin, HttpMethod.Post, "/sessions", new { patientId, therapistId, episodeId, kind = "physiotherapy", startsAt, durationMinutes = 45 });
+        Assert.True(booked.StatusCode == HttpStatusCode.Created, await booked.Content.ReadAsStringAsync());
+        _clock.Advance(startsAt.AddMinutes(50) - _clock.Now.UtcDateTime);
+        return ((await ReadAsync<SessionResponse>(booked)).Id, booked.Headers.ETag!.Tag);
+    }
+
+    /// <summary>Attended and no-show sent at once for one session with one ETag: one outcome wins and is the one stored.</summary>
+    [Fact]
+    public async Task Attended_and_no_show_raced_on_one_session_store_exactly_the_winner()
+    {
+        var admin = Client(Roles.Admin);
+        var (id, etag) = await StartedSessionAsync();
+        var answers = await RaceAsync(admin, Racers, i => Request(HttpMethod.Post, $"/sessions/{id}/{(i % 2 == 0 ? "attended" : "no-show")}", null, etag));
+        AssertOneWinner(answers, "attendance");
+        var winner = JsonDocument.Parse(answers.Single(a => a.Status == HttpStatusCode.OK).Body).RootElement.GetProperty("status").GetString();
+        var stored = (await admin.GetFromJsonAsync<JsonElement>($"/sessions/{id}")).GetProperty("status").GetString();
+        Assert.Equal(winner, stored);
+    }
+
+    private async Task<Guid> RecruitingStudyAsync()
+    {
+        var created = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/studies", new
+        {
+            name = "Race study", armIds = new[] { ArmCatalogue.PhysiotherapyId, ArmCatalogue.PhysiotherapyCbtId }, ratios = new[] { 1, 1 }, blockMultipliers = new[] { 1 }, seed = 7,
+        });
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        return JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+    }
+
+    private async Task<Guid> ScreenedPatientAsync()
+    {
+        var admin = Client(Roles.Admin);
+        var patient = await Clinic.RegisterPatientAsync(admin);
+        var screened = await SendAsync(admin, HttpMethod.Post, $"/patients/{patient.Id}/screenings", new { answers = new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 } });
+        Assert.True(screened.StatusCode == HttpStatusCode.Created, await screened.Content.ReadAsStringAsync());
+        return patient.Id;
+    }
+
+    private static object StudyEnrolment(Guid patientId, Guid therapistId) =>
+        new { patientId, primaryTherapistId = therapistId, startDate = "2027-03-01", referralReason = "Study recruitment" };
+
+    /// <summary>One patient enrolled in one study by many clients at once: one allocation, one episode, the rest 409.</summary>
+    [Fact]
+    public async Task Concurrent_study_enrolments_of_one_patient_allocate_once()
+    {
+        var therapistId = await TherapistWithHoursAsync();
+        var studyId = await RecruitingStudyAsync();
+        var patientId = await ScreenedPatientAsync();
+        var answers = await RaceAsync(Client(Roles.Admin), Racers, _ => Request(HttpMethod.Post, $"/studies/{studyId}/enrolments", StudyEnrolment(patientId, therapistId), null));
+        AssertOneWinner(answers, "study enrolment");
+        Assert.All(answers.Where(a => a.Status != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.Conflict, a.Status));
+        await using var db = Db();
+        Assert.Equal(1, await db.Allocations.CountAsync(a => a.StudyId == studyId));
+        Assert.Equal(1, await db.Episodes.CountAsync(e => e.PatientId == patientId));
+    }
+
+    /// <summary>
+    /// A close in progress (the study row changed in an open transaction, as a close does) while an enrolment
+    /// arrives: the enrolment waits for the close and is then refused, never allocated into a closed study.
+    /// Without the lock the enrolment read "recruiting" at once and answered 201.
+    /// </summary>
+    [Fact]
+    public async Task An_enrolment_racing_a_study_close_waits_for_it_and_is_refused()
+    {
+        var therapistId = await TherapistWithHoursAsync();
+        var studyId = await RecruitingStudyAsync();
+        var patientId = await ScreenedPatientAsync();
+        await using var db = Db();
+        await using (var closing = await db.Database.BeginTransactionAsync())
+        {
+            await db.Studies.Where(s => s.Id == studyId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, StudyStatus.Closed));
+            var enrolment = SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/studies/{studyId}/enrolments", StudyEnrolment(patientId, therapistId));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(enrolment.IsCompleted, "the enrolment did not wait for the close in progress");
+            await closing.CommitAsync();
+            await AssertProblemAsync(await enrolment, HttpStatusCode.Conflict);
+        }
+
+        Assert.Equal(0, await db.Allocations.CountAsync(a => a.StudyId == studyId));
+        Assert.Equal(0, await db.Episodes.CountAsync(e => e.PatientId == patientId));
     }
 }

@@ -73,6 +73,15 @@ public static class EnrolInStudy
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The study row is locked for the rest of the transaction, and its status read again under the lock:
+            // a close that committed meanwhile refuses this enrolment (a closed study takes no one), a close that
+            // comes after waits for it, and enrolments in one study queue here instead of racing for a sequence.
+            await OwnerLocks.LockAsync<Study>(db, id, ct);
+            if (await db.Studies.AsNoTracking().Where(s => s.Id == id).Select(s => s.Status).FirstAsync(ct) != StudyStatus.Recruiting)
+            {
+                return Problems.Conflict("The study is closed to recruitment.");
+            }
+
             var sequence = 1 + (await db.Allocations.Where(a => a.StudyId == id && a.Stratum == stratum).MaxAsync(a => (int?)a.Sequence, ct) ?? 0);
             var armId = study.ArmAt(stratum, sequence);
             var patient = await db.Patients.FirstAsync(p => p.Id == patientId, ct);
