@@ -27,7 +27,7 @@ public static class ClinicApiSetup
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(EvidenceCatalogue.LoadEmbedded());
-        services.AddClinicOptions();
+        services.AddClinicOptions(builder.Environment);
         services.AddClinicOutcomes();
         services.AddClinicDatabase(builder.Environment);
         services.AddClinicAudit();

@@ -7,17 +7,26 @@ public sealed class ClinicOptions
 
     /// <summary>IANA time zone of the clinic, used wherever local dates and times matter.</summary>
     public string TimeZone { get; set; } = "Europe/London";
+
+    /// <summary>
+    /// Development only: moves the clinic's clock by this much (e.g. <c>2.00:00:00</c>, <c>-01:30:00</c>), so a demo
+    /// or a front-end test can record attendance of a session "after" its start without waiting. Refused at start-up
+    /// in any other environment: a real clinic's records carry real times.
+    /// </summary>
+    public TimeSpan? ClockOffset { get; set; }
 }
 
 /// <summary>The clinic's time zone, resolved once from <see cref="ClinicOptions"/>.</summary>
-public sealed class ClinicClock(TimeProvider time, TimeZoneInfo zone)
+public sealed class ClinicClock(TimeProvider time, TimeZoneInfo zone, TimeSpan offset = default)
 {
     public TimeZoneInfo Zone { get; } = zone;
 
-    public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+    public DateTime UtcNow => Now.UtcDateTime;
 
     /// <summary>Today's date on the clinic's wall calendar.</summary>
-    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Now, Zone).DateTime);
+
+    private DateTimeOffset Now => time.GetUtcNow() + offset;
 
     /// <summary>The clinic's wall-clock time of a UTC instant.</summary>
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
@@ -46,17 +55,19 @@ public sealed class ClinicClock(TimeProvider time, TimeZoneInfo zone)
 
 public static class ClinicOptionsSetup
 {
-    public static IServiceCollection AddClinicOptions(this IServiceCollection services)
+    public static IServiceCollection AddClinicOptions(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddOptions<ClinicOptions>()
             .BindConfiguration(ClinicOptions.Section)
             .Validate(o => TryFindZone(o.TimeZone, out _), "Clinic:TimeZone must be an IANA time zone id, e.g. Europe/London.")
+            .Validate(o => o.ClockOffset is null || environment.IsDevelopment(), "Clinic:ClockOffset is for Development only: remove it.")
+            .Validate(o => o.ClockOffset is not { } d || d.Duration() <= TimeSpan.FromDays(3650), "Clinic:ClockOffset may move the clock by ten years at most.")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClinicOptions>>().Value;
             return TryFindZone(options.TimeZone, out var zone)
-                ? new ClinicClock(sp.GetRequiredService<TimeProvider>(), zone)
+                ? new ClinicClock(sp.GetRequiredService<TimeProvider>(), zone, options.ClockOffset ?? TimeSpan.Zero)
                 : throw new InvalidOperationException($"Unknown time zone '{options.TimeZone}' in Clinic:TimeZone.");
         });
         return services;
