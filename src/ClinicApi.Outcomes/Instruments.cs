@@ -86,6 +86,9 @@ public static class Instruments
 
     public static Instrument? Find(string? code) => All.FirstOrDefault(i => i.Code == code);
 
+    /// <summary>Every instrument code, in catalogue order: what an <c>instrument</c> field accepts.</summary>
+    public static IReadOnlyList<string> Codes { get; } = [.. All.Select(i => i.Code)];
+
     /// <summary>Null when the answers are well formed for the instrument; otherwise what is wrong with them.</summary>
     public static string? ItemsProblem(Instrument instrument, IReadOnlyList<int?> items)
     {

@@ -37,6 +37,9 @@ public static class Policies
 
     /// <summary>Clinic configuration: admin only.</summary>
     public const string Administration = "administration";
+
+    /// <summary>What any signed-in role may ask about itself (<c>GET /me</c>).</summary>
+    public const string AnyRole = "any-role";
 }
 
 /// <summary>Section <c>Auth</c>.</summary>
@@ -109,6 +112,7 @@ public static class AuthSetup
             .AddPolicy(Policies.Clinical, p => p.RequireRole(Roles.Therapist, Roles.Admin))
             .AddPolicy(Policies.StaffDirectory, p => p.RequireRole(Roles.All))
             .AddPolicy(Policies.Administration, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.AnyRole, p => p.RequireRole(Roles.All))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }

@@ -6,5 +6,10 @@ public static class EndpointConventions
     public static RouteHandlerBuilder ProducesConcurrencyProblems(this RouteHandlerBuilder builder) =>
         builder.ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .WithMetadata(new RequiresIfMatchMetadata());
+
+    /// <summary>The operation reads <c>Idempotency-Key</c> (<see cref="Idempotency"/>): the document declares the header.</summary>
+    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) =>
+        builder.WithMetadata(new AcceptsIdempotencyKeyMetadata());
 }

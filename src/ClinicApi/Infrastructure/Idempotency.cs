@@ -15,7 +15,7 @@ namespace ClinicApi.Infrastructure;
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
-    private const int MaxKeyLength = 200;
+    public const int MaxKeyLength = 200;
     private static readonly JsonSerializerOptions s_json = CreateOptions();
 
     public sealed record Key(string Operation, string UserId, string Value, string RequestHash);

@@ -5,10 +5,20 @@ namespace ClinicApi.Infrastructure;
 
 public static class JsonSetup
 {
-    /// <summary>Enums travel as kebab-case strings (e.g. <c>cognitive-behavioural-therapy</c>); nesting depth is bounded.</summary>
+    /// <summary>
+    /// Enums travel as kebab-case strings (e.g. <c>cognitive-behavioural-therapy</c>); nesting depth is bounded.
+    /// Reading is strict, because this is health data and a value the API drops or guesses is worse than a 400
+    /// (docs/conventions.md, "JSON policy"): a member the request type does not have is refused (a misspelt
+    /// <c>dateOfBrith</c> must not be dropped silently, an <c>id</c> or <c>version</c> in a body is not taken),
+    /// a member sent twice is refused (which one would a reader believe?), and numbers are numbers, never
+    /// strings (ASP.NET's web defaults would read <c>"7"</c> as 7).
+    /// </summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.MaxDepth = 32;
         options.Converters.Add(new NoNulStringConverter());

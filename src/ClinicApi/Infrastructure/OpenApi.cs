@@ -19,7 +19,19 @@ public static class OpenApiSetup
             {
                 Title = "ClinicApi",
                 Version = "v1",
-                Description = "Physiotherapy clinics treating chronic low back pain: patients, therapists, arms, sessions, outcomes and reports.",
+                Description = """
+                    Physiotherapy clinics treating chronic low back pain: patients, therapists, arms, sessions, outcomes and reports.
+
+                    **Getting a token (Development).** `POST /auth/dev-token` with `{"role": "admin"}` (or `frontdesk`,
+                    `therapist`, `manager`; a therapist also sends `"subject"`, the `userId` of their therapist record)
+                    answers `{"token": "..."}`. Press **Authorize** and paste the token. Outside Development, tokens come
+                    from the clinic's identity provider. `GET /me` tells who a token is.
+
+                    **Conventions.** Updates need `If-Match` with the ETag of the last read (missing: 428, stale: 412).
+                    Unknown JSON members, repeated members and numbers sent as strings are refused with 400. Every
+                    member of an answer is always present; `null` where the schema says nullable. Every error is
+                    `application/problem+json` with a `traceId`. See docs/conventions.md.
+                    """,
             });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
@@ -29,8 +41,11 @@ public static class OpenApiSetup
                 Description = "A JWT from the clinic's identity provider (in Development: POST /auth/dev-token).",
             });
             o.OperationFilter<AuthorizationResponsesFilter>();
+            o.OperationFilter<ExactParameters>();
+            o.OperationFilter<ContractResponses>();
             o.OperationFilter<OpenApiExamples>();
-            o.SchemaFilter<RequiredNonNullableProperties>();
+            o.SchemaFilter<ExactSchemas>();
+            o.DocumentFilter<ContractDocument>();
             o.SupportNonNullableReferenceTypes();
             o.CustomSchemaIds(SchemaId);
         });
@@ -48,34 +63,37 @@ public static class OpenApiSetup
 
     public static WebApplication UseClinicOpenApi(this WebApplication app)
     {
-        app.UseSwagger();
+        // OpenAPI 3.1: a nullable reference is anyOf [$ref, null] there, which every validator reads the same way;
+        // 3.0's nullable beside allOf is read differently by different tools (and wrongly by most).
+        app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint(DocumentPath, "ClinicApi v1");
             o.RoutePrefix = "swagger";
+            // No badge from an outside validator: the page must not call out of the clinic's network.
+            o.EnableValidator(null);
+            o.EnablePersistAuthorization();
         });
         return app;
     }
 
-    /// <summary>Operations that need a token say so, with their 401 and 403 answers; anonymous ones do not.</summary>
+    /// <summary>Operations that need a token say so (their 401 and 403 come from <see cref="ContractResponses"/>); anonymous ones say they need none.</summary>
     private sealed class AuthorizationResponsesFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            // An anonymous operation says so with an empty requirement, rather than by saying nothing.
+            operation.Security = [];
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
                 return;
             }
 
-            operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [],
             });
-            operation.Responses ??= [];
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No valid bearer token." });
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The token's role may not use this operation." });
         }
     }
 }

@@ -11,7 +11,7 @@ namespace ClinicApi.Infrastructure;
 /// </summary>
 public sealed class OpenApiExamples : IOperationFilter
 {
-    private const int MaxDepth = 6;
+    private const int MaxDepth = 10;
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
@@ -26,9 +26,11 @@ public sealed class OpenApiExamples : IOperationFilter
             };
         }
 
-        foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+        foreach (var (type, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
-            media.Example ??= Example(media.Schema, context, 0);
+            media.Example ??= type == "text/csv"
+                ? JsonValue.Create("medical_record_number,instrument,taken_at,score,items,episode_id\nMRN-204817,pain-nrs,2026-11-30T09:30:00Z,6,,\nMRN-204817,odi,2026-11-30 09:40,,2;1;3;0;2;1;2;1;0;2,\n")
+                : OpenApiRequestExamples.For((media.Schema as OpenApiSchemaReference)?.Reference.Id) ?? Example(media.Schema, context, 0);
         }
 
         if (operation.Responses is null)
@@ -69,7 +71,20 @@ public sealed class OpenApiExamples : IOperationFilter
         return fromSchema;
     }
 
-    private static JsonNode? Example(IOpenApiSchema? schema, OperationFilterContext context, int depth)
+    /// <summary>Strings a reader recognises, by member name, where the schema alone would only say "text".</summary>
+    private static readonly Dictionary<string, string> s_strings = new(StringComparer.Ordinal)
+    {
+        ["givenName"] = "Ada", ["familyName"] = "Lovelace", ["medicalRecordNumber"] = "MRN-204817", ["email"] = "ada.lovelace@example.org",
+        ["phone"] = "+44 20 7946 0958", ["registrationNumber"] = "PH-118204", ["userId"] = "7d444840-9dc0-41cc-b0d4-b4b1e1b6c2a1",
+        ["code"] = "physio-cbt", ["armCode"] = "physio-cbt", ["comparatorArmCode"] = "physio", ["name"] = "Physiotherapy + cognitive behavioural therapy",
+        ["instrument"] = "pain-nrs", ["timepoint"] = "week-6", ["reason"] = "Patient asked to move the session", ["referralReason"] = "GP referral",
+        ["notes"] = "Prefers morning appointments.", ["description"] = "Supervised exercise with graded activity.", ["localStart"] = "2026-12-07T09:00:00",
+        ["startsAt"] = "09:00", ["endsAt"] = "17:00", ["startTime"] = "09:00", ["token"] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl",
+        ["role"] = "therapist", ["subject"] = "7d444840-9dc0-41cc-b0d4-b4b1e1b6c2a1", ["citation"] = "Bemani et al. 2023",
+        ["cursor"] = "WyJMb3ZlbGFjZSIsIkFkYSIsIjAxOTMiXQ", ["nextCursor"] = "WyJMb3ZlbGFjZSIsIkFkYSIsIjAxOTMiXQ",
+    };
+
+    private static JsonNode? Example(IOpenApiSchema? schema, OperationFilterContext context, int depth, string? name = null)
     {
         if (schema is OpenApiSchemaReference reference)
         {
@@ -88,12 +103,18 @@ public sealed class OpenApiExamples : IOperationFilter
 
         if (schema.AllOf is { Count: > 0 } all)
         {
-            return Example(all[0], context, depth + 1);
+            return Example(all[0], context, depth + 1, name);
+        }
+
+        // A nullable reference (anyOf [$ref, null]): the example shows the value, not the null.
+        if (schema.AnyOf is { Count: > 0 } any)
+        {
+            return Example(any.FirstOrDefault(a => a is OpenApiSchemaReference) ?? any[0], context, depth + 1, name);
         }
 
         if (schema.OneOf is { Count: > 0 } one)
         {
-            return Example(one[0], context, depth + 1);
+            return Example(one[0], context, depth + 1, name);
         }
 
         var type = schema.Type ?? JsonSchemaType.Object;
@@ -107,8 +128,10 @@ public sealed class OpenApiExamples : IOperationFilter
             return schema.Format switch
             {
                 "uuid" => "0193a5b2-7c1d-7e4f-8a9b-1c2d3e4f5a6b",
-                "date-time" => "2027-03-01T09:00:00Z",
-                "date" => "2027-03-01",
+                "date-time" => "2026-11-30T09:30:00Z",
+                "date" when name == "dateOfBirth" => "1978-04-12",
+                "date" => "2026-11-30",
+                null when name is not null && s_strings.TryGetValue(name, out var known) => known,
                 "time" => "09:00:00",
                 "email" => "someone@clinic.example",
                 "uri" => "https://clinic.example/",
@@ -132,9 +155,9 @@ public sealed class OpenApiExamples : IOperationFilter
         }
 
         var example = new JsonObject();
-        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        foreach (var (member, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
         {
-            example[name] = Example(property, context, depth + 1);
+            example[member] = Example(property, context, depth + 1, member);
         }
 
         if (schema.AdditionalProperties is { } values2 && example.Count == 0 && Example(values2, context, depth + 1) is { } value)
@@ -157,34 +180,3 @@ public sealed class OpenApiExamples : IOperationFilter
 /// <summary>Endpoint metadata: with <c>Accept: text/csv</c> the 200 answer is CSV instead of JSON.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class CsvAlternativeAttribute : Attribute;
-
-/// <summary>
-/// A property that can never be null in C# is always present in the JSON (System.Text.Json writes every
-/// property), so the schema marks it required: generated clients then need no null checks for it. Request
-/// bodies declare their fields nullable (the validators say what is missing), so they stay optional.
-/// </summary>
-public sealed class RequiredNonNullableProperties : ISchemaFilter
-{
-    private static readonly System.Reflection.NullabilityInfoContext s_nullability = new();
-
-    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
-    {
-        if (schema is not OpenApiSchema target || target.Properties is not { Count: > 0 } properties || context.Type is null)
-        {
-            return;
-        }
-
-        foreach (var property in context.Type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
-        {
-            var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
-            var nonNullable = property.PropertyType.IsValueType
-                ? Nullable.GetUnderlyingType(property.PropertyType) is null
-                : s_nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull;
-            if (nonNullable && properties.ContainsKey(name))
-            {
-                target.Required ??= new HashSet<string>();
-                target.Required.Add(name);
-            }
-        }
-    }
-}

@@ -119,6 +119,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
         4060 or 6005 or 6006 or 1205 or 1222 or 40197 or 40501 or 40613 or 49918 or 49919 or 49920 or
         Data.SchemaNames.SqlServerBookingLockError;
 
+    /// <summary>
+    /// What was wrong with the member the reader stopped at, in the client's terms (never a .NET type name).
+    /// System.Text.Json reports an unknown or repeated member only through its message, so that is what is read.
+    /// </summary>
+    private static string JsonFieldMessage(JsonException json) => json.Message switch
+    {
+        var m when m.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) =>
+            "This operation has no such member: check its spelling against the schema (unknown members are refused, not ignored).",
+        var m when m.StartsWith("Duplicate property", StringComparison.Ordinal) => "The member appears more than once in the object.",
+        _ => "The value is missing, malformed or of the wrong type (numbers are sent as JSON numbers, not strings).",
+    };
+
     private static ProblemDetails Describe(Exception exception)
     {
         switch (exception)
@@ -142,13 +154,10 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problemDetail
                             : "A route, query or header value could not be read, or the request body is missing.",
                     },
                 };
-                if (bad.InnerException is JsonException { Path: { Length: > 0 } path })
+                if (bad.InnerException is JsonException { Path: { Length: > 0 } path } json)
                 {
                     var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
-                    problem.Extensions["errors"] = new Dictionary<string, string[]>
-                    {
-                        [field] = ["The value is missing, malformed or of the wrong type."],
-                    };
+                    problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [JsonFieldMessage(json)] };
                 }
 
                 return problem;

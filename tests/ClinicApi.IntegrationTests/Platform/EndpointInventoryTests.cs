@@ -16,7 +16,7 @@ public sealed class EndpointInventoryTests() : ApiTest(new SqliteDatabases())
     /// <summary>The only endpoints open without a token.</summary>
     private static readonly HashSet<string> s_anonymous = ["GET /health/live", "GET /health/ready", "POST /auth/dev-token"];
 
-    private static readonly HashSet<string> s_policies = [Policies.PatientRecords, Policies.Scheduling, Policies.Reports, Policies.Clinical, Policies.StaffDirectory, Policies.Administration];
+    private static readonly HashSet<string> s_policies = [Policies.PatientRecords, Policies.Scheduling, Policies.Reports, Policies.Clinical, Policies.StaffDirectory, Policies.Administration, Policies.AnyRole];
 
     private List<(string Key, string Method, string Route, EndpointMetadataCollection Metadata)> Endpoints() =>
         Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
@@ -93,8 +93,15 @@ public sealed class EndpointInventoryTests() : ApiTest(new SqliteDatabases())
             Assert.False(string.IsNullOrEmpty(operation["operationId"]?.GetValue<string>()), $"{key} has no operationId");
             Assert.False(string.IsNullOrEmpty(operation["summary"]?.GetValue<string>()), $"{key} has no summary");
             var responses = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+            // Health probes answer 200 or 503 and nothing else; every other operation has its client errors.
+            if (key.Contains("/health/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             Assert.Contains(responses, r => r.StartsWith('4'));
-            if (operation["security"] is not null)
+            Assert.Contains("500", responses);
+            if (operation["security"] is JsonArray { Count: > 0 })
             {
                 Assert.Contains("401", responses);
                 Assert.Contains("403", responses);

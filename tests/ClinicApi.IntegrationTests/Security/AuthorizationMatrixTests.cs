@@ -33,6 +33,7 @@ public abstract class AuthorizationMatrixTests(ITestDatabases databases) : ApiTe
         ["GET /evidence/{id}"] = "FTMA",
         ["GET /follow-ups"] = "TA",
         ["GET /instruments"] = "FTMA",
+        ["GET /me"] = "FTMA",
         ["GET /instruments/{code}"] = "FTMA",
         ["GET /measurements/{id:guid}"] = "TA",
         ["GET /patients"] = "FTA",

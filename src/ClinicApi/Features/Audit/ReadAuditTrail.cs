@@ -25,6 +25,7 @@ public static class ReadAuditTrail
         public Guid? ResourceId { get; init; }
 
         /// <summary><c>allowed</c>, <c>denied</c> or <c>failed</c>.</summary>
+        [OpenApiValues(typeof(AuditOutcome))]
         public string? Outcome { get; init; }
 
         public DateTime? From { get; init; }

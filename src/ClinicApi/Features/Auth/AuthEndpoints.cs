@@ -4,7 +4,13 @@ namespace ClinicApi.Features.Auth;
 
 public static class AuthEndpoints
 {
-    public static void MapAuth(this IEndpointRouteBuilder app) =>
+    public static void MapAuth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/me", GetMe.HandleAsync)
+            .RequireAuthorization(Policies.AnyRole)
+            .WithTags("Auth")
+            .WithName("GetMe")
+            .WithSummary("Who the bearer token is: subject, role and, for a therapist, the linked therapist record");
         app.MapPost("/auth/dev-token", IssueDevelopmentToken.Handle)
             .AllowAnonymous()
             .AddEndpointFilterFactory(ValidationFilter.Create)
@@ -13,4 +19,5 @@ public static class AuthEndpoints
             .WithName("IssueDevelopmentToken")
             .WithSummary("Issue a signed development token for a role (Development only)")
             .ProducesProblem(StatusCodes.Status403Forbidden);
+    }
 }

@@ -7,7 +7,7 @@ namespace ClinicApi.Features.Auth;
 /// <summary><c>POST /auth/dev-token</c>: a signed token for a chosen role, for local use. Refused outside Development.</summary>
 public static class IssueDevelopmentToken
 {
-    public sealed record Request(string? Role, Guid? Subject);
+    public sealed record Request([property: OpenApiValues(typeof(Roles), nameof(Roles.All))] string? Role, Guid? Subject);
 
     public sealed record Response(string AccessToken, string TokenType, DateTime ExpiresAt, string Role, Guid Subject);
 

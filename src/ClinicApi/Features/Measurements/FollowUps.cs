@@ -34,6 +34,7 @@ public static class FollowUps
         public Guid? TherapistId { get; init; }
 
         /// <summary><c>due</c> or <c>overdue</c>; both when absent.</summary>
+        [OpenApiValues(typeof(FollowUpStatus))]
         public string? Status { get; init; }
 
         /// <summary>Episodes per page (default 25, at most 100).</summary>
@@ -46,7 +47,7 @@ public static class FollowUps
     {
         public QueryValidator()
         {
-            RuleFor(q => q.Status).Must(s => s is null or "due" or "overdue").WithMessage("status is due or overdue.");
+            RuleFor(q => q.Status).Must(s => s is null || KebabEnum.TryParse<FollowUpStatus>(s, out _)).WithMessage("status is due or overdue.");
             RuleFor(q => q.Limit).InclusiveBetween(1, 1000);
         }
     }

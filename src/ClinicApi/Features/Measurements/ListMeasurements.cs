@@ -1,3 +1,4 @@
+using ClinicApi.Outcomes;
 using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using FluentValidation;
@@ -11,6 +12,7 @@ public static class ListMeasurements
 {
     public sealed class Query
     {
+        [OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))]
         public string? Instrument { get; init; }
 
         public Guid? EpisodeId { get; init; }

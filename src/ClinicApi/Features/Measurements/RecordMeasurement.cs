@@ -1,3 +1,4 @@
+using ClinicApi.Outcomes;
 using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using FluentValidation;
@@ -9,7 +10,7 @@ namespace ClinicApi.Features.Measurements;
 /// <summary><c>POST /patients/{id}/measurements</c>: a total or the item answers, scored by the API.</summary>
 public static class RecordMeasurement
 {
-    public sealed record Request(string? Instrument, DateTime? TakenAt, Guid? EpisodeId, double? Score, IReadOnlyList<int?>? Items);
+    public sealed record Request([property: OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))] string? Instrument, DateTime? TakenAt, Guid? EpisodeId, double? Score, IReadOnlyList<int?>? Items);
 
     public sealed class Validator : AbstractValidator<Request>
     {

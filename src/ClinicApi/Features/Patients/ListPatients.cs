@@ -18,6 +18,7 @@ public static class ListPatients
         public string? Mrn { get; init; }
 
         /// <summary><c>active</c> (default), <c>archived</c> or <c>all</c>.</summary>
+        [OpenApiValues(typeof(PatientStatus), Extra = ["all"])]
         public string? Status { get; init; }
 
         /// <summary>The <c>nextCursor</c> of the previous page.</summary>

@@ -22,6 +22,7 @@ public sealed class CohortQuery
     public Guid? TherapistId { get; init; }
 
     /// <summary>Instrument code (default pain-nrs).</summary>
+    [OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))]
     public string? Instrument { get; init; }
 }
 

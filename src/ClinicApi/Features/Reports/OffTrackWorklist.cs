@@ -25,6 +25,7 @@ public static class OffTrackWorklist
     {
         public Guid? TherapistId { get; init; }
 
+        [OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))]
         public string? Instrument { get; init; }
     }
 

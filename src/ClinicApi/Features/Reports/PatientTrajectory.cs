@@ -15,6 +15,7 @@ public static class PatientTrajectory
     public sealed class Query
     {
         /// <summary>Instrument code (default pain-nrs).</summary>
+        [OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))]
         public string? Instrument { get; init; }
 
         /// <summary>Episode (default the patient's latest).</summary>

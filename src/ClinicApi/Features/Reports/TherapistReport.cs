@@ -31,6 +31,7 @@ public static class TherapistReport
 
         public DateOnly? To { get; init; }
 
+        [OpenApiValues(typeof(Instruments), nameof(Instruments.Codes))]
         public string? Instrument { get; init; }
 
         /// <summary>The timepoint responder rates are read at (default end-of-treatment).</summary>

@@ -9,9 +9,12 @@ namespace ClinicApi.Features.Scheduling;
 /// <summary><c>GET /patients/{id}/sessions</c>: upcoming or past sessions, bounded.</summary>
 public static class ListPatientSessions
 {
+    public static IReadOnlyList<string> WhenValues { get; } = ["upcoming", "past"];
+
     public sealed class PatientSessionsQuery
     {
         /// <summary><c>upcoming</c> (default, soonest first) or <c>past</c> (latest first).</summary>
+        [OpenApiValues(typeof(ListPatientSessions), nameof(WhenValues))]
         public string? When { get; init; }
 
         public int? Limit { get; init; }
@@ -21,7 +24,7 @@ public static class ListPatientSessions
     {
         public PatientSessionsValidator()
         {
-            RuleFor(q => q.When).Must(w => w is null or "upcoming" or "past").WithMessage("when is upcoming or past.");
+            RuleFor(q => q.When).Must(w => w is null || WhenValues.Contains(w)).WithMessage("when is upcoming or past.");
             RuleFor(q => q.Limit).InclusiveBetween(1, NameCursor.MaxLimit);
         }
     }

@@ -25,7 +25,7 @@ public static class SchedulingEndpoints
             .WithSummary("A therapist's sessions in a range of local dates").ProducesProblem(StatusCodes.Status404NotFound);
 
         scheduling.MapPost("/sessions", BookSession.HandleAsync).WithName("BookSession")
-            .WithSummary("Book a session (Idempotency-Key supported)")
+            .WithSummary("Book a session (Idempotency-Key supported)").AcceptsIdempotencyKey()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         scheduling.MapGet("/sessions/{id:guid}", GetSession.HandleAsync).WithName("GetSession")
             .WithSummary("Get a session, with its ETag").ProducesProblem(StatusCodes.Status404NotFound);
@@ -43,7 +43,7 @@ public static class SchedulingEndpoints
             .ProducesConcurrencyProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         scheduling.MapPost("/episodes/{id:guid}/series", CreateSeries.HandleAsync).WithName("CreateSessionSeries")
-            .WithSummary("Create the arm's protocol series of sessions (all-or-nothing unless skipConflicts; Idempotency-Key supported)")
+            .WithSummary("Create the arm's protocol series of sessions (all-or-nothing unless skipConflicts; Idempotency-Key supported)").AcceptsIdempotencyKey()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         scheduling.MapGet("/episodes/{id:guid}/sessions", ListEpisodeSessions.HandleAsync).WithName("ListEpisodeSessions")

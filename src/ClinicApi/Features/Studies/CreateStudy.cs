@@ -10,6 +10,9 @@ namespace ClinicApi.Features.Studies;
 /// <summary><c>POST /studies</c> (admin): which arms are compared, in what ratio, with which block sizes and seed.</summary>
 public static class CreateStudy
 {
+    /// <summary>2^53 - 1, the largest integer a JavaScript client reads exactly (Number.MAX_SAFE_INTEGER).</summary>
+    public const long MaxSeed = (1L << 53) - 1;
+
     public sealed record Request(string? Name, IReadOnlyList<Guid>? ArmIds, IReadOnlyList<int>? Ratios, IReadOnlyList<int>? BlockMultipliers, long? Seed);
 
     public sealed class Validator : AbstractValidator<Request>
@@ -17,6 +20,7 @@ public static class CreateStudy
         public Validator()
         {
             RuleFor(r => r.Name).NotEmpty().FitsColumn((Study s) => s.Name);
+            RuleFor(r => r.Seed).InclusiveBetween(0, MaxSeed);
             RuleFor(r => r.ArmIds).NotNull().Must(a => a is { Count: >= 2 and <= 6 } && a.Distinct().Count() == a.Count && !a.Contains(Guid.Empty))
                 .WithMessage("armIds must name 2 to 6 different arms.");
             RuleFor(r => r.Ratios).NotNull().Must((r, ratios) => ratios is not null && ratios.Count == (r.ArmIds?.Count ?? -1))
@@ -44,7 +48,8 @@ public static class CreateStudy
             ArmIdList = string.Join(',', armIds),
             RatioList = string.Join(',', request.Ratios!),
             BlockMultiplierList = string.Join(',', request.BlockMultipliers ?? [1, 2]),
-            Seed = request.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(int.MaxValue),
+            // Below 2^53, like a given seed: JavaScript reads JSON numbers as doubles and would change a larger one.
+            Seed = request.Seed ?? (BitConverter.ToInt64(RandomNumberGenerator.GetBytes(8)) & MaxSeed),
             CreatedAt = clock.UtcNow,
             UpdatedAt = clock.UtcNow,
         };

@@ -15,6 +15,7 @@ public static class ListTherapists
         public string? Search { get; init; }
 
         /// <summary>Only therapists holding this competency, e.g. <c>cognitive-behavioural-therapy</c>.</summary>
+        [OpenApiValues(typeof(Competency))]
         public string? Competency { get; init; }
 
         /// <summary><c>true</c> (default) lists active therapists, <c>false</c> deactivated ones.</summary>
