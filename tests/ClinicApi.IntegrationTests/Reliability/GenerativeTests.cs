@@ -260,6 +260,7 @@ public abstract class GenerativeTests(ITestDatabases databases) : ApiTest(databa
         {
             copy[key] = value switch
             {
+                JsonObject o when NonNull(o) is { } inner && depth < 4 => Inline(Resolve(inner, schemas)!, schemas, depth + 1),
                 JsonObject o when o["$ref"] is not null && depth < 4 => Inline(Resolve(o, schemas)!, schemas, depth + 1),
                 JsonObject o when depth < 4 => Inline(o, schemas, depth + 1),
                 _ => value?.DeepClone(),
@@ -269,13 +270,27 @@ public abstract class GenerativeTests(ITestDatabases databases) : ApiTest(databa
         return copy;
     }
 
+    /// <summary>The value branch of a nullable reference (OpenAPI 3.1 <c>anyOf: [{$ref}, {type: null}]</c>), or null.</summary>
+    private static JsonObject? NonNull(JsonObject schema) =>
+        schema["anyOf"] is JsonArray { Count: 2 } any && any.Any(a => a?["type"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && a["type"]!.GetValue<string>() == "null")
+            ? any.OfType<JsonObject>().First(a => a["type"] is null)
+            : null;
+
+    /// <summary>The schema's type without "null" (3.1 writes a nullable type as <c>["string", "null"]</c>).</summary>
+    private static string? TypeOf(JsonObject schema) => schema["type"] switch
+    {
+        JsonValue value => value.GetValue<string>(),
+        JsonArray types => types.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
+        _ => null,
+    };
+
     private static IEnumerable<(string Name, JsonObject Schema)> Properties(JsonObject schema) =>
         schema["properties"]?.AsObject().Select(p => (p.Key, p.Value as JsonObject ?? new JsonObject())) ?? [];
 
     /// <summary>Values for one schema: (label, value, remove the member instead).</summary>
     private static IEnumerable<(string What, JsonNode? Value, bool Remove)> Values(JsonObject schema, IReadOnlyCollection<int> lengths, Random random)
     {
-        var type = schema["type"]?.GetValue<string>();
+        var type = TypeOf(schema);
         var format = schema["format"]?.GetValue<string>();
         yield return ("null", null, false);
         yield return ("missing", null, true);
