@@ -35,10 +35,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-say() { echo "contract: $*"; }
+say() { echo "contract: [$(($(date +%s) - started)) s] $*"; }
 fail() { echo "contract: FAILED: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 started=$(date +%s)
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 if ! command -v curl >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then
   say "installing curl and jq"
@@ -49,9 +49,9 @@ fi
 if [ ! -x api-spec/node_modules/.bin/prism ]; then
   npm ci --prefix api-spec --no-audit --no-fund --loglevel=error
 fi
-say "building the API (Release) and the workflow"
-dotnet build src/ClinicApi/ClinicApi.csproj -c Release -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "dotnet build"; }
-app=$(pwd)/src/ClinicApi/bin/Release/net10.0
+say "building the API and the workflow"
+dotnet build src/ClinicApi/ClinicApi.csproj -nologo -v quiet >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "dotnet build"; }
+app=$(pwd)/src/ClinicApi/bin/Debug/net10.0
 npm run --prefix api-spec --silent gate:build
 
 # PostgreSQL starts now, so that it is ready when the SQLite pass is over.
@@ -68,7 +68,8 @@ node api-spec/client/dist/tap.js "$tap_port" "http://127.0.0.1:$api_port" >"$wor
 pids+=($!)
 # --verbose-level info: Prism logs headers and bodies (patients' names) only at debug. One process each
 # (no --multiprocess fork, whatever NODE_ENV says), so that the pid is the server's.
-prism() { (cd api-spec && exec node_modules/.bin/prism proxy --errors "$@" --host 127.0.0.1 --verbose-level info --multiprocess=false); }
+# Called with & (a subshell of its own): cd, then exec, so that $! is Prism's pid.
+prism() { cd api-spec && exec node_modules/.bin/prism proxy --errors "$@" --host 127.0.0.1 --verbose-level info --multiprocess=false; }
 prism openapi.json "http://127.0.0.1:$tap_port" --port "$proxy_port" >"$work/prism.log" 2>&1 &
 pids+=($!)
 prism --validate-request=false openapi.json "http://127.0.0.1:$tap_port" --port "$lenient_port" >"$work/prism-lenient.log" 2>&1 &
@@ -158,7 +159,6 @@ fi
 if [ -n "$logged" ] || [ -s "$work/findings.tsv" ]; then
   status=1
 fi
-say "took $(($(date +%s) - started)) s"
 if [ "$status" -ne 0 ]; then
   fail "the API and api-spec/openapi.json disagree (above)"
 fi
