@@ -58,7 +58,7 @@ npm run --prefix api-spec --silent gate:build
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 pg_port=$(free_port)
 docker run -d --name "$run-db" -p "127.0.0.1:$pg_port:5432" -e POSTGRES_USER=clinic -e POSTGRES_PASSWORD="$password" \
-  -e POSTGRES_DB=clinic "$POSTGRES_IMAGE" >/dev/null
+  -e POSTGRES_DB=clinic "$POSTGRES_IMAGE" >/dev/null || fail "cannot start $POSTGRES_IMAGE (a Docker engine and the image: source .ci/prepare.sh)"
 
 api_port=$(free_port)
 tap_port=$(free_port)
@@ -102,7 +102,7 @@ stop_api() {
 }
 
 # One provider: book with the clinic's clock as it is, then attend with it OFFSET_DAYS ahead. Prints the
-# workflow's lines with the provider's name; returns non-zero when anything failed.
+# workflow's lines with the provider's name; sets status when anything failed.
 status=0
 pass() {
   local name=$1 phase
