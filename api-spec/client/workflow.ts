@@ -101,6 +101,15 @@ const watch: Middleware = {
   },
 };
 
+/** A placeholder If-Match that the middleware below removes before the request leaves: the 428 case. */
+const withoutIfMatch = "strip-me";
+const stripIfMatch: Middleware = {
+  onRequest({ request }) {
+    if (request.headers.get("If-Match") === withoutIfMatch) request.headers.delete("If-Match");
+    return request;
+  },
+};
+
 /** JSON answers (application/json, application/problem+json); the CSV and SVG ones are read with parseAs: "text". */
 type Json = `${string}/${string}json`;
 
@@ -111,6 +120,7 @@ function clientFor(token: string | undefined, lenient = false): Client<paths, Js
     headers: token === undefined ? {} : { Authorization: `Bearer ${token}` },
   });
   client.use(watch);
+  client.use(stripIfMatch);
   return client;
 }
 
@@ -148,7 +158,7 @@ const nextWeekday = (date: string, target: number): string => addDays(date, ((ta
 
 async function tokens(therapistSubject: string) {
   const anonymous = clientFor(undefined);
-  const token = async (role: string, subject?: string): Promise<string> => {
+  const token = async (role: Schemas["IssueDevelopmentTokenRequest"]["role"], subject?: string): Promise<string> => {
     const result = expect(`POST /auth/dev-token (${role})`, 200, await anonymous.POST("/auth/dev-token", { body: { role, subject } }));
     return need(result.data, `${role} token`).accessToken;
   };
@@ -188,11 +198,10 @@ async function book(): Promise<void> {
   const hours = expect("GET /therapists/{id}/working-hours", 200, await admin.GET("/therapists/{id}/working-hours", { params: { path: { id: therapistId } } }));
   const weekdays: Schemas["DayOfWeek"][] = ["monday", "tuesday", "wednesday", "thursday", "friday"];
   expect("PUT /therapists/{id}/working-hours", 200, await admin.PUT("/therapists/{id}/working-hours", {
-    params: { path: { id: therapistId } },
-    headers: { "If-Match": etagOf(hours, "working hours") },
+    params: { path: { id: therapistId }, header: { "If-Match": etagOf(hours, "working hours") } },
     body: { ranges: weekdays.map((weekday) => ({ weekday, startsAt: "08:00", endsAt: "18:00" })) },
   }));
-  expect("GET /therapists", 200, await frontDesk.GET("/therapists", { params: { query: { Competency: "exercise-therapy", Limit: 5 } } }));
+  expect("GET /therapists", 200, await frontDesk.GET("/therapists", { params: { query: { competency: "exercise-therapy", limit: 5 } } }));
 
   // Intake: the front desk registers two patients (unique record numbers, so a second run on the same database works).
   const registration = (n: number): Schemas["PatientDetails"] => ({
@@ -202,16 +211,16 @@ async function book(): Promise<void> {
   const patient = need(expect("POST /patients", 201, await frontDesk.POST("/patients", { body: registration(1) })).data, "patient").id;
   const studyPatient = need(expect("POST /patients", 201, await frontDesk.POST("/patients", { body: registration(2) })).data, "patient").id;
   const lowRiskPatient = need(expect("POST /patients", 201, await frontDesk.POST("/patients", { body: registration(5) })).data, "patient").id;
-  const found = expect("GET /patients?Mrn=", 200, await frontDesk.GET("/patients", { params: { query: { Mrn: `MRN-${run}-1` } } }));
+  const found = expect("GET /patients?mrn=", 200, await frontDesk.GET("/patients", { params: { query: { mrn: `MRN-${run}-1` } } }));
   if (!need(found.data, "patient page").items.some((p) => p.id === patient)) finding(`FAIL\tGET /patients?Mrn= does not find ${patient}`);
-  expect("GET /patients?Search=", 200, await frontDesk.GET("/patients", { params: { query: { Search: "lovelace", Limit: 5 } } }));
+  expect("GET /patients?Search=", 200, await frontDesk.GET("/patients", { params: { query: { search: "lovelace", limit: 5 } } }));
 
   // Optimistic concurrency: an update with the current ETag, then the same (now stale) ETag again: 412.
   const read = expect("GET /patients/{id}", 200, await frontDesk.GET("/patients/{id}", { params: { path: { id: patient } } }), `patient=${patient}`);
   const firstTag = etagOf(read, "patient");
   const changed = { ...registration(1), phone: "+44 20 7946 0000" };
-  expect("PUT /patients/{id}", 200, await frontDesk.PUT("/patients/{id}", { params: { path: { id: patient } }, headers: { "If-Match": firstTag }, body: changed }));
-  expect("PUT /patients/{id} with a stale If-Match", 412, await frontDesk.PUT("/patients/{id}", { params: { path: { id: patient } }, headers: { "If-Match": firstTag }, body: changed }));
+  expect("PUT /patients/{id}", 200, await frontDesk.PUT("/patients/{id}", { params: { path: { id: patient }, header: { "If-Match": firstTag } }, body: changed }));
+  expect("PUT /patients/{id} with a stale If-Match", 412, await frontDesk.PUT("/patients/{id}", { params: { path: { id: patient }, header: { "If-Match": firstTag } }, body: changed }));
 
   // Screening (STarT Back) and enrolment in the suggested arm, with the therapist as primary therapist.
   const screening = need(expect("POST /patients/{id}/screenings", 201, await therapist.POST("/patients/{id}/screenings", {
@@ -251,10 +260,10 @@ async function book(): Promise<void> {
   const seriesBody: Schemas["CreateSeriesRequest"] = { weekdays: ["monday", "thursday"], startTime: "09:00", firstDate: firstMonday, skipConflicts: false };
   const key = `series-${episode}`;
   const series = need(expect("POST /episodes/{id}/series", 201, await frontDesk.POST("/episodes/{id}/series", {
-    params: { path: { id: episode } }, headers: { "Idempotency-Key": key }, body: seriesBody,
+    params: { path: { id: episode }, header: { "Idempotency-Key": key } }, body: seriesBody,
   })).data, "series");
   const replay = expect("POST /episodes/{id}/series (same Idempotency-Key)", 201, await frontDesk.POST("/episodes/{id}/series", {
-    params: { path: { id: episode } }, headers: { "Idempotency-Key": key }, body: seriesBody,
+    params: { path: { id: episode }, header: { "Idempotency-Key": key } }, body: seriesBody,
   }));
   if (replay.data && replay.data.seriesId !== series.seriesId) finding("FAIL\tthe retried series is not the first answer");
   const first = need(series.created[0], "first session of the series");
@@ -262,12 +271,12 @@ async function book(): Promise<void> {
   // A single booking for the study patient in a free slot of the therapist's next Tuesday.
   const tuesday = nextWeekday(today, 2);
   const slots = need(expect("GET /therapists/{id}/free-slots", 200, await frontDesk.GET("/therapists/{id}/free-slots", {
-    params: { path: { id: therapistId }, query: { From: tuesday, To: tuesday, DurationMinutes: 45 } },
+    params: { path: { id: therapistId }, query: { from: tuesday, to: tuesday, durationMinutes: 45 } },
   })).data, "free slots");
   const slot = need(slots[0], "a free slot");
   const booking: Omit<Schemas["BookSessionRequest"], "startsAt"> = { patientId: studyPatient, therapistId, episodeId: studyEpisode, kind: "physiotherapy", durationMinutes: 45 };
   const single = need(expect("POST /sessions", 201, await frontDesk.POST("/sessions", {
-    headers: { "Idempotency-Key": `booking-${studyEpisode}` }, body: { ...booking, startsAt: slot.startsAt },
+    params: { header: { "Idempotency-Key": `booking-${studyEpisode}` } }, body: { ...booking, startsAt: slot.startsAt },
   })).data, "session");
   expect("GET /sessions/{id}", 200, await frontDesk.GET("/sessions/{id}", { params: { path: { id: single.id } } }), `session=${single.id}`);
 
@@ -275,7 +284,7 @@ async function book(): Promise<void> {
   expect("POST /sessions on the therapist's booked series slot", 409, await frontDesk.POST("/sessions", { body: { ...booking, startsAt: first.startsAt } }));
   const session = expect("GET /sessions/{id}", 200, await frontDesk.GET("/sessions/{id}", { params: { path: { id: first.id } } }));
   expect("POST /sessions/{id}/attended before its start", 422, await frontDesk.POST("/sessions/{id}/attended", {
-    params: { path: { id: first.id } }, headers: { "If-Match": etagOf(session, "session") },
+    params: { path: { id: first.id }, header: { "If-Match": etagOf(session, "session") } },
   }));
   const tomorrow = new Date(now.getTime() + day).toISOString();
   expect("POST /patients/{id}/measurements taken in the future", 400, await therapist.POST("/patients/{id}/measurements", {
@@ -309,19 +318,20 @@ async function book(): Promise<void> {
   const measurement = expect("GET /measurements/{id}", 200, await therapist.GET("/measurements/{id}", { params: { path: { id: baseline.id } } }), `measurement=${baseline.id}`);
   const amendment = { score: 7, reason: "Transcribed from the paper form wrongly" };
   expect("POST /measurements/{id}/amend", 200, await therapist.POST("/measurements/{id}/amend", {
-    params: { path: { id: baseline.id } }, headers: { "If-Match": etagOf(measurement, "measurement") }, body: amendment,
+    params: { path: { id: baseline.id }, header: { "If-Match": etagOf(measurement, "measurement") } }, body: amendment,
   }));
 
   // Error answers to requests a front end gets wrong on purpose, through the proxy that does not validate
   // requests (a validating one would refuse them itself, and the server's answer would go unchecked).
+  // The spec makes If-Match required, so the typed call carries one and a middleware takes it off the wire.
   expect("POST /measurements/{id}/amend without If-Match", 428, await lenientTherapist.POST("/measurements/{id}/amend", {
-    params: { path: { id: baseline.id } }, body: amendment,
+    params: { path: { id: baseline.id }, header: { "If-Match": withoutIfMatch } }, body: amendment,
   }));
   expect("POST /patients with an empty object", 400, await lenientFrontDesk.POST("/patients", { body: registration(3), bodySerializer: () => "{}" }));
   expect("POST /patients as text/plain", 415, await lenientFrontDesk.POST("/patients", {
     body: registration(4), headers: { "Content-Type": "text/plain" }, bodySerializer: (body) => JSON.stringify(body),
   }));
-  expect("GET /reports/cohort as manager (before attendance)", 200, await manager.GET("/reports/cohort", { params: { query: { Instrument: "pain-nrs" } } }));
+  expect("GET /reports/cohort as manager (before attendance)", 200, await manager.GET("/reports/cohort", { params: { query: { instrument: "pain-nrs" } } }));
 
   writeFileSync(stateFile, Object.entries({ subject, therapistId, patient, studyPatient, episode, studyEpisode, study }).map(([k, v]) => `${k} ${v}\n`).join(""));
 }
@@ -343,16 +353,16 @@ async function attend(): Promise<void> {
   if (!attended || !missed) throw new Stop("two sessions in the series");
   const recorded = async (session: Schemas["SessionResponse"]) => {
     const read = expect("GET /sessions/{id}", 200, await therapist.GET("/sessions/{id}", { params: { path: { id: session.id } } }), `session=${session.id}`);
-    return { params: { path: { id: session.id } }, headers: { "If-Match": etagOf(read, "session") } };
+    return { params: { path: { id: session.id }, header: { "If-Match": etagOf(read, "session") } } };
   };
   expect("POST /sessions/{id}/attended", 200, await therapist.POST("/sessions/{id}/attended", await recorded(attended)));
   expect("POST /sessions/{id}/no-show", 200, await therapist.POST("/sessions/{id}/no-show", await recorded(missed)));
   expect("GET /episodes/{id}/adherence", 200, await therapist.GET("/episodes/{id}/adherence", { params: { path: { id: episode } } }));
-  expect("GET /patients/{id}/sessions", 200, await frontDesk.GET("/patients/{id}/sessions", { params: { path: { id: patient }, query: { When: "past", Limit: 10 } } }));
+  expect("GET /patients/{id}/sessions", 200, await frontDesk.GET("/patients/{id}/sessions", { params: { path: { id: patient }, query: { when: "past", limit: 10 } } }));
   const firstDay = attended.localStart.slice(0, 10);
-  expect("GET /day-sheet", 200, await frontDesk.GET("/day-sheet", { params: { query: { Date: firstDay } } }));
+  expect("GET /day-sheet", 200, await frontDesk.GET("/day-sheet", { params: { query: { date: firstDay } } }));
   expect("GET /therapists/{id}/calendar", 200, await frontDesk.GET("/therapists/{id}/calendar", {
-    params: { path: { id: therapistId }, query: { From: firstDay, To: addDays(firstDay, 13), IncludeCancelled: true } },
+    params: { path: { id: therapistId }, query: { from: firstDay, to: addDays(firstDay, 13), includeCancelled: true } },
   }));
 
   // End of treatment (six weeks after the start): outcomes, an adverse event, the episode completed.
@@ -363,35 +373,35 @@ async function attend(): Promise<void> {
   expect("POST /patients/{id}/measurements (odi score)", 201, await therapist.POST("/patients/{id}/measurements", {
     params: { path: { id: patient } }, body: { instrument: "odi", takenAt, score: 40 },
   }));
-  expect("GET /patients/{id}/measurements", 200, await therapist.GET("/patients/{id}/measurements", { params: { path: { id: patient }, query: { Instrument: "pain-nrs" } } }));
+  expect("GET /patients/{id}/measurements", 200, await therapist.GET("/patients/{id}/measurements", { params: { path: { id: patient }, query: { instrument: "pain-nrs" } } }));
   expect("POST /episodes/{id}/adverse-events", 201, await therapist.POST("/episodes/{id}/adverse-events", {
     params: { path: { id: episode } }, body: { occurredOn: addDays(today, -1), severity: "mild", relatedness: "possible", code: "muscle-soreness", description: "Sore after exercise" },
   }));
   expect("GET /episodes/{id}/adverse-events", 200, await therapist.GET("/episodes/{id}/adverse-events", { params: { path: { id: episode } } }));
   const trajectory = need(expect("GET /patients/{id}/trajectory", 200, await therapist.GET("/patients/{id}/trajectory", {
-    params: { path: { id: patient }, query: { Instrument: "pain-nrs" } },
+    params: { path: { id: patient }, query: { instrument: "pain-nrs" } },
   })).data, "trajectory");
   console.log(`     trajectory: ${trajectory.classification}, ${trajectory.observed.length} observed, evidence ${trajectory.reference.evidenceIds.join(",")}`);
   expect("GET /patients/{id}/trajectory.svg", 200, await therapist.GET("/patients/{id}/trajectory.svg", {
-    params: { path: { id: patient }, query: { Instrument: "odi" } }, parseAs: "text",
+    params: { path: { id: patient }, query: { instrument: "odi" } }, parseAs: "text",
   }));
-  const worklist = need(expect("GET /worklists/off-track", 200, await therapist.GET("/worklists/off-track", { params: { query: { TherapistId: therapistId } } })).data, "worklist");
+  const worklist = need(expect("GET /worklists/off-track", 200, await therapist.GET("/worklists/off-track", { params: { query: { therapistId: therapistId } } })).data, "worklist");
   console.log(`     off-track worklist: ${worklist.length} patient(s)`);
-  expect("GET /follow-ups", 200, await therapist.GET("/follow-ups", { params: { query: { TherapistId: therapistId } } }));
+  expect("GET /follow-ups", 200, await therapist.GET("/follow-ups", { params: { query: { therapistId: therapistId } } }));
   const current = expect("GET /episodes/{id}", 200, await therapist.GET("/episodes/{id}", { params: { path: { id: episode } } }));
   expect("POST /episodes/{id}/complete", 200, await therapist.POST("/episodes/{id}/complete", {
-    params: { path: { id: episode } }, headers: { "If-Match": etagOf(current, "episode") }, body: { endDate: today },
+    params: { path: { id: episode }, header: { "If-Match": etagOf(current, "episode") } }, body: { endDate: today },
   }));
   expect("GET /patients/{id}/episodes", 200, await therapist.GET("/patients/{id}/episodes", { params: { path: { id: patient } } }));
 
   // Reports (de-identified), exports and the audit trail.
-  const cohort = need(expect("GET /reports/cohort", 200, await manager.GET("/reports/cohort", { params: { query: { Instrument: "pain-nrs" } } })).data, "cohort report");
+  const cohort = need(expect("GET /reports/cohort", 200, await manager.GET("/reports/cohort", { params: { query: { instrument: "pain-nrs" } } })).data, "cohort report");
   console.log(`     cohort report: ${cohort.episodesIncluded} episode(s), ${cohort.comparisons.length} comparison(s)`);
   const csv = expect("GET /reports/cohort (Accept: text/csv)", 200, await manager.GET("/reports/cohort", { headers: { Accept: "text/csv" }, parseAs: "text" }));
   console.log(`     cohort CSV: ${(csv.data ?? "").split("\n").filter((l) => l).length} line(s)`);
-  expect("GET /reports/therapists", 200, await manager.GET("/reports/therapists", { params: { query: { Instrument: "pain-nrs", Timepoint: "end-of-treatment" } } }));
+  expect("GET /reports/therapists", 200, await manager.GET("/reports/therapists", { params: { query: { instrument: "pain-nrs", timepoint: "end-of-treatment" } } }));
   expect("GET /patients/{id}/export", 200, await admin.GET("/patients/{id}/export", { params: { path: { id: patient } } }));
-  const audit = need(expect("GET /audit", 200, await admin.GET("/audit", { params: { query: { ResourceId: patient, Limit: 50 } } })).data, "audit page");
+  const audit = need(expect("GET /audit", 200, await admin.GET("/audit", { params: { query: { resourceId: patient, limit: 50 } } })).data, "audit page");
   console.log(`     audit trail: ${audit.items.length} event(s) on patient=${patient}`);
   expect("GET /studies/{id}/audit", 200, await admin.GET("/studies/{id}/audit", { params: { path: { id: study } } }));
   expect("GET /episodes/{id}/sessions (study patient)", 200, await therapist.GET("/episodes/{id}/sessions", { params: { path: { id: studyEpisode } } }));

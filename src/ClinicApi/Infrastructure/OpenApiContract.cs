@@ -298,6 +298,8 @@ internal sealed class ContractResponses : IOperationFilter
 {
     public const string ProblemSchema = "ProblemDetails";
 
+    public const string HeadersTooLarge = "The request's headers together exceed 32 KiB.";
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
@@ -332,6 +334,7 @@ internal sealed class ContractResponses : IOperationFilter
         Add(operation, "500", "An unexpected error; the body carries only a trace id.");
         Add(operation, "503", "The database is not reachable; retry later. Nothing was changed unless the body says so.", retryAfter: true);
         Add(operation, "429", "Too many requests from this client; wait for Retry-After seconds.", retryAfter: true);
+        Add(operation, "431", HeadersTooLarge);
         if (!anonymous)
         {
             Add(operation, "401", "No valid bearer token.");
@@ -429,14 +432,16 @@ internal sealed class ContractDocument : IDocumentFilter
 
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
-        document.Info.License = new OpenApiLicense { Name = "Proprietary: for the clinics that run ClinicApi" };
+        document.Info.License = new OpenApiLicense { Name = "Proprietary: for the clinics that run ClinicApi", Identifier = "LicenseRef-ClinicApi-Proprietary" };
         document.Servers = [new OpenApiServer { Url = "/", Description = "The API itself (the document is served by it)." }];
         document.Tags = new HashSet<OpenApiTag>(s_tags.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas[ContractResponses.ProblemSchema] = ProblemDetails();
         // The validation filter's 400 is the same shape, with errors where a field is to blame.
-        document.Components.Schemas["HttpValidationProblemDetails"] = new OpenApiSchema { AllOf = [new OpenApiSchemaReference(ContractResponses.ProblemSchema, document)] };
+        var validation = ProblemDetails();
+        validation.Description = "A 400: the problem details with errors naming each field at fault (where one is).";
+        document.Components.Schemas["HttpValidationProblemDetails"] = validation;
         Health(document, "/health/live", "GetLiveness", "Liveness: the process answers (no dependency is checked)");
         Health(document, "/health/ready", "GetReadiness", "Readiness: the database answers and its schema is current");
     }
@@ -504,6 +509,14 @@ internal sealed class ContractDocument : IDocumentFilter
                     Responses = new OpenApiResponses
                     {
                         ["200"] = Text("Healthy.", "Healthy"),
+                        ["431"] = new OpenApiResponse
+                        {
+                            Description = ContractResponses.HeadersTooLarge,
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ContractResponses.ProblemSchema, document) },
+                            },
+                        },
                         ["503"] = Text("Not ready (or not alive).", "Unhealthy"),
                     },
                 },
