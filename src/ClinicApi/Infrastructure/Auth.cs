@@ -81,6 +81,20 @@ public static class AuthSetup
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<AuthOptions>((jwt, options) =>
         {
             jwt.MapInboundClaims = false;
+            // The subject is the user's id everywhere (audit rows, therapist links, idempotency keys): a token without
+            // one, or with one that is not a GUID, says nobody in particular and is refused (401), never audited as "anonymous".
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (context.Principal?.UserId() is not { } subject || subject == Guid.Empty)
+                    {
+                        context.Fail("The token's sub is not a user id (a GUID).");
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
             jwt.TokenValidationParameters = new TokenValidationParameters
             {
                 NameClaimType = SubjectClaim,

@@ -16,6 +16,9 @@ public enum CareResource
 /// <summary>Endpoint metadata: the route's <c>{id}</c> leads to a patient, whom a therapist may reach only if in their care.</summary>
 public sealed record CareTeamAttribute(CareResource Resource);
 
+/// <summary>Endpoint metadata: a write to the therapist's schedule named by <c>{id}</c> (<see cref="CareTeam.OwnScheduleOnly"/>).</summary>
+public sealed record OwnScheduleAttribute;
+
 /// <summary>A request body that names a patient and the therapist who will treat them (enrolment, booking).</summary>
 public interface ICareTeamRequest
 {
@@ -52,8 +55,10 @@ public static class CareTeam
             return known;
         }
 
+        // Only an active record counts: a deactivated therapist's token reaches no patient, like an unlinked one.
         var subject = http.User.FindFirst(AuthSetup.SubjectClaim)?.Value;
-        var id = subject is null ? Guid.Empty : await db.Therapists.AsNoTracking().Where(t => t.UserId == subject).Select(t => t.Id).FirstOrDefaultAsync(ct);
+        var id = subject is null ? Guid.Empty
+            : await db.Therapists.AsNoTracking().Where(t => t.UserId == subject && t.IsActive).Select(t => t.Id).FirstOrDefaultAsync(ct);
         http.Items[CacheKey] = id;
         return id;
     }
@@ -70,9 +75,13 @@ public static class CareTeam
     public static IQueryable<Guid> Unassigned(ClinicDbContext db) =>
         db.Patients.Where(p => !db.Episodes.Any(e => e.PatientId == p.Id) && !db.Sessions.Any(s => s.PatientId == p.Id)).Select(p => p.Id);
 
+    /// <summary>
+    /// In the therapist's care, or in the intake queue; a therapist token linked to no active therapist record
+    /// (<see cref="Guid.Empty"/>) reaches neither: nobody can say whose care such a user acts in.
+    /// </summary>
     public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CancellationToken ct) =>
-        (therapistId != Guid.Empty && await PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct)) ||
-        await Unassigned(db).AnyAsync(p => p == patientId, ct);
+        therapistId != Guid.Empty &&
+        (await PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct) || await Unassigned(db).AnyAsync(p => p == patientId, ct));
 
     /// <summary>Applied to the whole API: checks routes marked <see cref="CareTeamAttribute"/> and <see cref="ICareTeamRequest"/> bodies.</summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
@@ -85,13 +94,20 @@ public static class CareTeam
         {
             var http = invocation.HttpContext;
             var marked = http.GetEndpoint()?.Metadata.GetMetadata<CareTeamAttribute>();
-            if ((marked is null && bodies.Length == 0) || !IsRestricted(http.User))
+            var ownSchedule = http.GetEndpoint()?.Metadata.GetMetadata<OwnScheduleAttribute>() is not null;
+            if ((marked is null && bodies.Length == 0 && !ownSchedule) || !IsRestricted(http.User))
             {
                 return await next(invocation);
             }
 
             var db = http.RequestServices.GetRequiredService<ClinicDbContext>();
             var ct = http.RequestAborted;
+            if (ownSchedule && !await IsOwnScheduleAsync(http, db, ct))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                    detail: "A therapist changes only their own working hours and time off; the front desk or an admin changes anyone's.");
+            }
+
             var therapistId = await TherapistIdAsync(http, db, ct);
             if (marked is not null && Guid.TryParse(http.GetRouteValue("id")?.ToString(), out var id))
             {
@@ -114,6 +130,20 @@ public static class CareTeam
             return await next(invocation);
         };
     }
+
+    /// <summary>
+    /// The writes to a therapist's schedule (<c>/therapists/{id}/working-hours</c>, time off): a therapist changes
+    /// their own only (403 otherwise), front desk and admin anyone's. Checked in <see cref="Filter"/>, before
+    /// validation, so a refused caller learns nothing about the body.
+    /// </summary>
+    public static RouteHandlerBuilder OwnScheduleOnly(this RouteHandlerBuilder builder) => builder.WithMetadata(new OwnScheduleAttribute());
+
+    private static async Task<bool> IsOwnScheduleAsync(HttpContext http, ClinicDbContext db, CancellationToken ct) =>
+        Guid.TryParse(http.GetRouteValue("id")?.ToString(), out var id) && await TherapistIdAsync(http, db, ct) == id;
+
+    /// <summary>Whether the caller may read this therapist's private schedule details (time-off reasons): the therapist, front desk, admin.</summary>
+    public static async Task<bool> SeesPrivateScheduleOfAsync(HttpContext http, ClinicDbContext db, Guid therapistId, CancellationToken ct) =>
+        !IsRestricted(http.User) || await TherapistIdAsync(http, db, ct) == therapistId;
 
     /// <summary>A therapist asking for another therapist's calendar or worklist: their patients are not this therapist's to see.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult OwnOnly(string what) =>

@@ -4,6 +4,18 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace ClinicApi.Infrastructure;
 
+/// <summary>Section <c>OpenApi</c>.</summary>
+public sealed class OpenApiOptions
+{
+    public const string Section = "OpenApi";
+
+    /// <summary>
+    /// Serve the document and Swagger UI. Unset: on everywhere but Production, where the document would tell any
+    /// anonymous caller every route and field of a health-data API; a clinic that wants it there says so.
+    /// </summary>
+    public bool? Expose { get; set; }
+}
+
 public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
@@ -63,6 +75,12 @@ public static class OpenApiSetup
 
     public static WebApplication UseClinicOpenApi(this WebApplication app)
     {
+        var options = app.Configuration.GetSection(OpenApiOptions.Section).Get<OpenApiOptions>() ?? new OpenApiOptions();
+        if (!(options.Expose ?? !app.Environment.IsProduction()))
+        {
+            return app;
+        }
+
         // OpenAPI 3.1: a nullable reference is anyOf [$ref, null] there, which every validator reads the same way;
         // 3.0's nullable beside allOf is read differently by different tools (and wrongly by most).
         app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);

@@ -8,6 +8,10 @@ public sealed record AuditedAttribute(string ResourceType);
 
 public static class AuditConventions
 {
+    /// <summary>Audits every call of the endpoint under the resource type (outside the patient-data routes, which are audited by route).</summary>
+    public static RouteHandlerBuilder Audited(this RouteHandlerBuilder builder, string resourceType) =>
+        builder.WithMetadata(new AuditedAttribute(resourceType));
+
     /// <summary>
     /// The request's audit facts (scoped), the interceptor that writes a change's audit row inside the change's own
     /// SaveChanges, and the batching writer of read, refusal and failure rows (one instance, started and drained

@@ -8,11 +8,13 @@ public static class AuthEndpoints
     {
         app.MapGet("/me", GetMe.HandleAsync)
             .RequireAuthorization(Policies.AnyRole)
+            .WithMetadata(new NotPatientDataAttribute())
             .WithTags("Auth")
             .WithName("GetMe")
             .WithSummary("Who the bearer token is: subject, role and, for a therapist, the linked therapist record");
         app.MapPost("/auth/dev-token", IssueDevelopmentToken.Handle)
             .AllowAnonymous()
+            .WithMetadata(new NotPatientDataAttribute())
             .AddEndpointFilterFactory(ValidationFilter.Create)
             .WithValidationProblems()
             .WithTags("Auth")

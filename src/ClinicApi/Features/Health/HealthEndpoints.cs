@@ -1,4 +1,5 @@
 using ClinicApi.Data;
+using ClinicApi.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace ClinicApi.Features.Health;
@@ -20,7 +21,7 @@ public static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().WithMetadata(new NotPatientDataAttribute());
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous().WithMetadata(new NotPatientDataAttribute());
     }
 }

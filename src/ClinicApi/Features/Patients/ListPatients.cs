@@ -47,9 +47,11 @@ public static class ListPatients
         var patients = db.Patients.AsNoTracking();
         if (CareTeam.IsRestricted(http.User))
         {
-            var mine = CareTeam.PatientsOf(db, await CareTeam.TherapistIdAsync(http, db, ct));
+            // The same reach as CareTeam.InCareAsync: no active linked therapist record, no patient at all.
+            var therapistId = await CareTeam.TherapistIdAsync(http, db, ct);
+            var mine = CareTeam.PatientsOf(db, therapistId);
             var unassigned = CareTeam.Unassigned(db);
-            patients = patients.Where(p => mine.Contains(p.Id) || unassigned.Contains(p.Id));
+            patients = therapistId == Guid.Empty ? patients.Where(_ => false) : patients.Where(p => mine.Contains(p.Id) || unassigned.Contains(p.Id));
         }
 
         if (query.Status != "all")

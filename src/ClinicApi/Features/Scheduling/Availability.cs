@@ -13,7 +13,8 @@ public sealed record WorkingRange(DayOfWeek Weekday, string StartsAt, string End
 
 public sealed record WorkingHoursResponse(Guid TherapistId, string TimeZone, IReadOnlyList<WorkingRange> Ranges);
 
-public sealed record TimeOffResponse(Guid Id, Guid TherapistId, DateTime StartsAt, DateTime EndsAt, string Reason);
+/// <summary>A period of time off; <c>reason</c> is null for another therapist (it can say why someone is absent).</summary>
+public sealed record TimeOffResponse(Guid Id, Guid TherapistId, DateTime StartsAt, DateTime EndsAt, string? Reason);
 
 public sealed record FreeSlot(DateTime StartsAt, string LocalStart);
 
@@ -152,7 +153,8 @@ public static class Availability
             new TimeOffResponse(timeOff.Id, id, timeOff.StartsAt, timeOff.EndsAt, timeOff.Reason));
     }
 
-    public static async Task<Results<Ok<List<TimeOffResponse>>, ProblemHttpResult>> ListTimeOffAsync(Guid id, ClinicDbContext db, ClinicClock clock, CancellationToken ct)
+    public static async Task<Results<Ok<List<TimeOffResponse>>, ProblemHttpResult>> ListTimeOffAsync(
+        Guid id, ClinicDbContext db, ClinicClock clock, HttpContext http, CancellationToken ct)
     {
         if (!await db.Therapists.AnyAsync(t => t.Id == id, ct))
         {
@@ -162,7 +164,8 @@ public static class Availability
         var now = clock.UtcNow;
         var rows = await db.TimeOff.AsNoTracking().Where(t => t.TherapistId == id && t.EndsAt > now)
             .OrderBy(t => t.StartsAt).Take(200).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(t => new TimeOffResponse(t.Id, t.TherapistId, t.StartsAt, t.EndsAt, t.Reason)).ToList());
+        var reasons = await CareTeam.SeesPrivateScheduleOfAsync(http, db, id, ct);
+        return TypedResults.Ok(rows.Select(t => new TimeOffResponse(t.Id, t.TherapistId, t.StartsAt, t.EndsAt, reasons ? t.Reason : null)).ToList());
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteTimeOffAsync(Guid id, Guid timeOffId, ClinicDbContext db, CancellationToken ct)

@@ -1,23 +1,31 @@
+using ClinicApi.Features.Audit;
 using ClinicApi.Infrastructure;
 
 namespace ClinicApi.Features.Scheduling;
 
 public static class SchedulingEndpoints
 {
+    /// <summary>The audit trail's resource type of a change to a therapist's working hours or time off.</summary>
+    public const string ScheduleAudit = "therapist-schedule";
+
     public static void MapScheduling(this IEndpointRouteBuilder api)
     {
         var scheduling = api.MapGroup("").WithTags("Scheduling").RequireAuthorization(Policies.Scheduling);
 
         scheduling.MapGet("/therapists/{id:guid}/working-hours", Availability.GetWorkingHoursAsync).WithName("GetWorkingHours")
             .WithSummary("A therapist's weekly working hours (clinic local time), with ETag").ProducesProblem(StatusCodes.Status404NotFound);
+        // A therapist's schedule: theirs to change (front desk and admin change anyone's), every change audited.
         scheduling.MapPut("/therapists/{id:guid}/working-hours", Availability.SetWorkingHoursAsync).WithName("SetWorkingHours")
-            .WithSummary("Replace a therapist's weekly working hours (If-Match)").ProducesConcurrencyProblems();
+            .WithSummary("Replace a therapist's weekly working hours (If-Match; a therapist their own only)").ProducesConcurrencyProblems()
+            .OwnScheduleOnly().Audited(ScheduleAudit);
         scheduling.MapPost("/therapists/{id:guid}/time-off", Availability.AddTimeOffAsync).WithName("AddTimeOff")
-            .WithSummary("Block a period (absence, training) for a therapist").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Block a period (absence, training) for a therapist (a therapist their own only)").ProducesProblem(StatusCodes.Status404NotFound)
+            .OwnScheduleOnly().Audited(ScheduleAudit);
         scheduling.MapGet("/therapists/{id:guid}/time-off", Availability.ListTimeOffAsync).WithName("ListTimeOff")
-            .WithSummary("A therapist's current and future time off").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A therapist's current and future time off (the reason only for the therapist, front desk and admin)").ProducesProblem(StatusCodes.Status404NotFound);
         scheduling.MapDelete("/therapists/{id:guid}/time-off/{timeOffId:guid}", Availability.DeleteTimeOffAsync).WithName("DeleteTimeOff")
-            .WithSummary("Remove a period of time off").ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Remove a period of time off (a therapist their own only)").ProducesProblem(StatusCodes.Status404NotFound)
+            .OwnScheduleOnly().Audited(ScheduleAudit);
         scheduling.MapGet("/therapists/{id:guid}/free-slots", Availability.FreeSlotsAsync).WithName("ListFreeSlots")
             .WithSummary("Free start times for a duration: working hours minus sessions minus time off")
             .ProducesProblem(StatusCodes.Status404NotFound);

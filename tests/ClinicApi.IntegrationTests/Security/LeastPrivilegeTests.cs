@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClinicApi.Data;
+using ClinicApi.Features.Audit;
+using ClinicApi.Features.Scheduling;
+using ClinicApi.Features.Therapists;
+using ClinicApi.Infrastructure;
+using ClinicApi.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClinicApi.IntegrationTests.Security;
+
+public sealed class LeastPrivilegeOnSqlite() : LeastPrivilegeTests(new SqliteDatabases());
+
+public sealed class LeastPrivilegeOnPostgres(PostgresServer server) : LeastPrivilegeTests(new PostgresDatabases(server));
+
+/// <summary>
+/// The least-privilege rules of issue 17 that each closed a gap found by probing: a therapist's own schedule,
+/// time-off reasons, identity (a user id in every token, an active linked record for a therapist), the explicit
+/// patient-data classification of every endpoint, and the OpenAPI document hidden in Production.
+/// </summary>
+public abstract class LeastPrivilegeTests(ITestDatabases databases) : ApiTest(databases)
+{
+    private async Task<(TherapistResponse A, TherapistResponse B)> TwoTherapistsAsync()
+    {
+        var admin = Client(Roles.Admin);
+        return (await Clinic.CreateTherapistAsync(admin, "exercise-therapy"), await Clinic.CreateTherapistAsync(admin, "exercise-therapy"));
+    }
+
+    private static object Hours(int start) => new { ranges = new[] { new { weekday = "monday", startsAt = $"{start:00}:00", endsAt = "17:00" } } };
+
+    private static object TimeOff(string reason) => new { startsAt = "2030-01-07T09:00:00Z", endsAt = "2030-01-07T12:00:00Z", reason };
+
+    [Fact]
+    public async Task A_therapist_changes_only_their_own_schedule_and_front_desk_and_admin_change_anyones()
+    {
+        var (a, b) = await TwoTherapistsAsync();
+        var etag = (await Client(Roles.Admin).GetAsync($"/therapists/{b.Id}/working-hours")).Headers.ETag!.Tag;
+
+        await AssertProblemAsync(await SendAsync(As(a), HttpMethod.Put, $"/therapists/{b.Id}/working-hours", Hours(8), etag), HttpStatusCode.Forbidden);
+        await AssertProblemAsync(await SendAsync(As(a), HttpMethod.Post, $"/therapists/{b.Id}/time-off", TimeOff("Dentist")), HttpStatusCode.Forbidden);
+        // A therapist token linked to no therapist record changes nobody's schedule either.
+        await AssertProblemAsync(await SendAsync(Client(Roles.Therapist), HttpMethod.Put, $"/therapists/{b.Id}/working-hours", Hours(8), etag), HttpStatusCode.Forbidden);
+
+        var own = await SendAsync(As(b), HttpMethod.Put, $"/therapists/{b.Id}/working-hours", Hours(8), etag);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var added = await SendAsync(As(b), HttpMethod.Post, $"/therapists/{b.Id}/time-off", TimeOff("Dentist"));
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var timeOff = await ReadAsync<TimeOffResponse>(added);
+        await AssertProblemAsync(await SendAsync(As(a), HttpMethod.Delete, $"/therapists/{b.Id}/time-off/{timeOff.Id}"), HttpStatusCode.Forbidden);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client(Roles.FrontDesk), HttpMethod.Put, $"/therapists/{b.Id}/working-hours", Hours(9), own.Headers.ETag!.Tag)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(Client(Roles.Admin), HttpMethod.Delete, $"/therapists/{b.Id}/time-off/{timeOff.Id}")).StatusCode);
+
+        // Every attempt is in the audit trail, the refused ones as denied.
+        await FlushAuditAsync();
+        await using var db = Db();
+        var rows = await db.AuditEvents.AsNoTracking().Where(e => e.ResourceType == SchedulingEndpoints.ScheduleAudit && e.ResourceId == b.Id).ToListAsync();
+        Assert.Equal(4, rows.Count(r => r.Outcome == AuditOutcome.Denied));
+        Assert.Equal(4, rows.Count(r => r.Outcome == AuditOutcome.Allowed));
+    }
+
+    [Fact]
+    public async Task Time_off_reasons_are_for_the_therapist_front_desk_and_admin_only()
+    {
+        var (a, b) = await TwoTherapistsAsync();
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(As(b), HttpMethod.Post, $"/therapists/{b.Id}/time-off", TimeOff("Hospital appointment"))).StatusCode);
+        var url = $"/therapists/{b.Id}/time-off";
+
+        var colleague = await As(a).GetFromJsonAsync<List<TimeOffResponse>>(url, Json);
+        Assert.Null(Assert.Single(colleague!).Reason);
+        Assert.Equal("Hospital appointment", Assert.Single((await As(b).GetFromJsonAsync<List<TimeOffResponse>>(url, Json))!).Reason);
+        Assert.Equal("Hospital appointment", Assert.Single((await Client(Roles.FrontDesk).GetFromJsonAsync<List<TimeOffResponse>>(url, Json))!).Reason);
+    }
+
+    public static TheoryData<string> BadSubjects() => ["", "   ", "not-a-guid", "00000000-0000-0000-0000-000000000000", "auth0|12345"];
+
+    [Theory]
+    [MemberData(nameof(BadSubjects))]
+    public async Task A_token_whose_subject_is_not_a_user_id_is_refused(string subject)
+    {
+        var options = Factory.Services.GetRequiredService<AuthOptions>();
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            DevelopmentTokens.Create(options, subject, Roles.Admin, DateTime.UtcNow, TimeSpan.FromMinutes(5)));
+
+        await AssertProblemAsync(await client.GetAsync("/therapists"), HttpStatusCode.Unauthorized);
+        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, "/arms", new { code = "x" }), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_therapist_token_without_an_active_linked_record_reaches_no_intake_patient()
+    {
+        var (a, b) = await TwoTherapistsAsync();
+        var intake = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
+        var unlinked = Client(Roles.Therapist);
+        var enrolment = new { patientId = intake.Id, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, primaryTherapistId = b.Id, startDate = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), referralReason = "GP referral" };
+
+        await AssertProblemAsync(await unlinked.GetAsync($"/patients/{intake.Id}"), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(unlinked, HttpMethod.Post, $"/patients/{intake.Id}/screenings", new { answers = new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 } }), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(unlinked, HttpMethod.Post, "/episodes", enrolment), HttpStatusCode.NotFound);
+        Assert.DoesNotContain(intake.Id, (await unlinked.GetFromJsonAsync<JsonElement>("/patients", Json)).GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
+
+        // The same for a therapist whose record was deactivated; an active linked therapist opens the intake queue.
+        var etag = (await Client(Roles.Admin).GetAsync($"/therapists/{a.Id}")).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/therapists/{a.Id}/deactivate", null, etag)).StatusCode);
+        await AssertProblemAsync(await As(a).GetAsync($"/patients/{intake.Id}"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await As(b).GetAsync($"/patients/{intake.Id}")).StatusCode);
+    }
+
+    /// <summary>
+    /// Whether an endpoint carries patient data is a decision, made for every endpoint: patient data (audited,
+    /// care-team checked where its id leads to a patient) or explicitly not. An undecided endpoint fails here.
+    /// </summary>
+    [Fact]
+    public void Every_endpoint_is_classified_as_patient_data_or_explicitly_not()
+    {
+        var undecided = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AuditedAttribute>() is null && e.Metadata.GetMetadata<NotPatientDataAttribute>() is null)
+            .Where(e => !(e.RoutePattern.RawText ?? string.Empty).StartsWith("swagger", StringComparison.Ordinal))
+            .Select(e => e.RoutePattern.RawText).ToList();
+        Assert.True(undecided.Count == 0, $"No patient-data decision for: {string.Join(", ", undecided)} (PatientDataRoutes)");
+
+        var both = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<NotPatientDataAttribute>() is not null && e.Metadata.GetMetadata<AuditedAttribute>() is { } a && a.ResourceType != SchedulingEndpoints.ScheduleAudit)
+            .Select(e => e.RoutePattern.RawText).ToList();
+        Assert.True(both.Count == 0, $"Classified both ways: {string.Join(", ", both)}");
+    }
+
+    [Fact]
+    public async Task The_allocation_audit_of_a_study_is_audited_as_patient_data()
+    {
+        var created = await SendAsync(Client(Roles.Admin), HttpMethod.Post, "/studies", new
+        {
+            name = "Audit study", armIds = new[] { ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyCbtId }, ratios = new[] { 1, 1 },
+        });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.Admin).GetAsync($"/studies/{id}/audit")).StatusCode);
+
+        await FlushAuditAsync();
+        await using var db = Db();
+        Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == "AuditStudy" && e.ResourceId == id));
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_and_Swagger_UI_are_off_in_Production_unless_exposed()
+    {
+        await using var production = CreateFactory(ConnectionString, environment: "Production");
+        production.Settings["Auth:Authority"] = "https://identity.clinic.example";
+        // Not served: no such endpoint, so the fallback policy asks for a token (401) or routing finds nothing (404).
+        foreach (var path in new[] { OpenApiSetup.DocumentPath, "/swagger/index.html" })
+        {
+            var status = (await production.CreateClient().GetAsync(path)).StatusCode;
+            Assert.True(status is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized, $"{path} answered {status} in Production");
+        }
+
+        await using var exposed = CreateFactory(ConnectionString, environment: "Production");
+        exposed.Settings["Auth:Authority"] = "https://identity.clinic.example";
+        exposed.Settings["OpenApi:Expose"] = "true";
+        Assert.Equal(HttpStatusCode.OK, (await exposed.CreateClient().GetAsync(OpenApiSetup.DocumentPath)).StatusCode);
+    }
+}
