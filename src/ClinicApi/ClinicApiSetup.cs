@@ -62,6 +62,7 @@ public static class ClinicApiSetup
         var api = app.MapGroup("")
             .RequireAuthorization()
             .WithPatientDataConventions()
+            .AddEndpointFilterFactory(AuditDisclosures.Filter)
             .AddEndpointFilterFactory(CareTeam.Filter)
             .AddEndpointFilterFactory(ValidationFilter.Create)
             .WithValidationProblems();

@@ -114,7 +114,7 @@ public static class CareTeam
                 var patientId = await PatientOfAsync(db, marked.Resource, id, ct);
                 if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, ct))
                 {
-                    return Hidden(http, marked.Resource.ToString().ToLowerInvariant(), id);
+                    return Hidden(http, marked.Resource.ToString().ToLowerInvariant(), id, patient);
                 }
             }
 
@@ -123,7 +123,7 @@ public static class CareTeam
                 if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request &&
                     request.CareTherapistId != therapistId && !await InCareAsync(db, therapistId, patient, ct))
                 {
-                    return Hidden(http, "patient", patient);
+                    return Hidden(http, "patient", patient, patient);
                 }
             }
 
@@ -150,9 +150,11 @@ public static class CareTeam
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: $"A therapist sees their own {what} only; it lists patients in another therapist's care.");
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(HttpContext http, string resource, Guid id)
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(HttpContext http, string resource, Guid id, Guid patientId)
     {
         http.Items[HiddenKey] = true;
+        // The refused attempt belongs in the patient's accounting too (who tried to reach their record).
+        http.RequestServices.GetService<ClinicApi.Features.Audit.RequestAudit>()?.Current?.PatientIds.Add(patientId);
         return Problems.NotFound(resource, id);
     }
 

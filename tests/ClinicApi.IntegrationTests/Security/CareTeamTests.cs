@@ -139,4 +139,54 @@ public abstract class CareTeamTests(ITestDatabases databases) : ApiTest(database
         await AssertProblemAsync(await unlinked.GetAsync($"/patients/{world.Patient}"), HttpStatusCode.NotFound);
         Assert.Empty((await ReadAsync<Page<PatientResponse>>(await unlinked.GetAsync("/patients"))).Items);
     }
+
+    /// <summary>
+    /// The accounting of disclosures: every call that showed or changed the patient's data (any route whose id leads
+    /// to them, and every list or search whose answer names them) is in the patient's export, found by its trace id,
+    /// and so are the writes that built the record (enrolment, booking, measurement, made as therapist B).
+    /// </summary>
+    [Fact]
+    public async Task The_patients_export_accounts_for_every_read_and_write_of_their_data()
+    {
+        var world = await WorldAsync();
+        var admin = Client(Roles.Admin);
+        var disclosed = new List<(string What, string Trace)>();
+        var patient = world.Patient.ToString();
+        async Task CallAsync(string what, HttpRequestMessage request)
+        {
+            var response = await admin.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{what}: {(int)response.StatusCode} {body}");
+            if (body.Contains(patient, StringComparison.OrdinalIgnoreCase) || request.RequestUri!.OriginalString.Contains(patient, StringComparison.Ordinal))
+            {
+                disclosed.Add((what, response.Headers.GetValues(TraceIds.HeaderName).Single()));
+            }
+        }
+
+        var routes = Endpoints.Of(Factory).Where(e => e.Method == "GET" && PatientDataRoutes.Classify(e.Route) is { Care: not null }).ToList();
+        foreach (var endpoint in routes)
+        {
+            await CallAsync(endpoint.Key, endpoint.Request(Endpoints.Url(endpoint.Route, IdFor(world, PatientDataRoutes.Classify(endpoint.Route)!.Value.Care!.Value))));
+        }
+
+        foreach (var url in new[]
+                 {
+                     "/patients", "/patients?search=Patient", "/day-sheet?date=2027-03-02", $"/therapists/{world.B.Id}/calendar?from=2027-03-01&to=2027-03-07",
+                     $"/follow-ups?therapistId={world.B.Id}", $"/worklists/off-track?therapistId={world.B.Id}",
+                 })
+        {
+            await CallAsync(url, new HttpRequestMessage(HttpMethod.Get, url));
+        }
+
+        Assert.True(disclosed.Count >= routes.Count + 3, $"only {disclosed.Count} calls named the patient");
+        var export = await ReadAsync<PatientExport>(await admin.GetAsync($"/patients/{world.Patient}/export"));
+        var accounted = export.Accesses.Select(a => a.TraceId).ToHashSet();
+        var missing = disclosed.Where(d => !accounted.Contains(d.Trace)).Select(d => d.What).ToList();
+        Assert.True(missing.Count == 0, $"not in the patient's accounting: {string.Join(", ", missing)}");
+        Assert.All(export.Accesses, a => Assert.Equal(world.Patient, a.PatientId ?? world.Patient));
+        foreach (var write in new[] { "RegisterPatient", "EnrolPatient", "BookSession", "RecordMeasurement" })
+        {
+            Assert.Contains(export.Accesses, a => a.Action == write && a.PatientId == world.Patient);
+        }
+    }
 }

@@ -19,5 +19,6 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.HasIndex(a => new { a.At, a.Id });
         builder.HasIndex(a => new { a.ResourceType, a.ResourceId });
         builder.HasIndex(a => new { a.UserId, a.At });
+        builder.HasIndex(a => new { a.PatientId, a.At });
     }
 }

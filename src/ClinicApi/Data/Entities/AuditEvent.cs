@@ -29,6 +29,13 @@ public sealed class AuditEvent
 
     public Guid? ResourceId { get; init; }
 
+    /// <summary>
+    /// The patient whose data the call read or wrote, whatever the route's resource (a session, a measurement, a
+    /// search result): what the patient's accounting of disclosures is built from. One row per patient when a
+    /// call disclosed several (a search, a day sheet); null when it disclosed none.
+    /// </summary>
+    public Guid? PatientId { get; init; }
+
     public AuditOutcome Outcome { get; init; }
 
     /// <summary>The response status; null when the row was written inside the change's own transaction, before the response.</summary>

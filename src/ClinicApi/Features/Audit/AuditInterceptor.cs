@@ -54,17 +54,29 @@ public sealed class AuditInterceptor(IHttpContextAccessor http) : SaveChangesInt
         }
 
         // A create has no id in its route: the audited resource is the first row it adds.
-        audit.ResourceId ??= context.ChangeTracker.Entries().Where(e => e.State == EntityState.Added)
+        var changed = context.ChangeTracker.Entries().Where(e => e.Entity is not AuditEvent && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        audit.ResourceId ??= changed.Where(e => e.State == EntityState.Added)
             .Select(e => e.Properties.FirstOrDefault(p => p.Metadata.Name == "Id")?.CurrentValue).OfType<Guid>().Cast<Guid?>().FirstOrDefault();
-        var row = audit.ToEvent(AuditOutcome.Allowed, null);
-        context.Add(row);
-        http.HttpContext!.Items[PendingKey] = (context, row);
+        // Whose data the change touches: a patient row itself, or any row that belongs to a patient.
+        foreach (var entry in changed)
+        {
+            var patient = entry.Entity is Patient ? entry.Property("Id").CurrentValue
+                : entry.Metadata.FindProperty("PatientId") is { } property ? entry.Property(property.Name).CurrentValue : null;
+            if (patient is Guid id && id != Guid.Empty)
+            {
+                audit.PatientIds.Add(id);
+            }
+        }
+
+        var rows = audit.ToEvents(AuditOutcome.Allowed, null).ToList();
+        context.AddRange(rows);
+        http.HttpContext!.Items[PendingKey] = (context, rows);
     }
 
     private void Settle(DbContext? context, bool saved)
     {
         if (http.HttpContext is not { } request || !request.Items.TryGetValue(PendingKey, out var pending) ||
-            pending is not (DbContext owner, AuditEvent row) || owner != context)
+            pending is not (DbContext owner, List<AuditEvent> rows) || owner != context)
         {
             return;
         }
@@ -77,7 +89,10 @@ public sealed class AuditInterceptor(IHttpContextAccessor http) : SaveChangesInt
         else
         {
             // A retry on the same context must not carry this row twice.
-            context.Entry(row).State = EntityState.Detached;
+            foreach (var row in rows)
+            {
+                context.Entry(row).State = EntityState.Detached;
+            }
         }
     }
 

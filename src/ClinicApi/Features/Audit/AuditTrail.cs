@@ -49,8 +49,16 @@ public sealed class AuditScope
     /// <summary>Set once a write's audit row committed with it.</summary>
     public bool Written { get; set; }
 
-    public AuditEvent ToEvent(AuditOutcome outcome, int? statusCode) => new()
+    /// <summary>The patients whose data this call read or wrote (the route's patient, the response's, the change's).</summary>
+    public HashSet<Guid> PatientIds { get; } = [];
+
+    /// <summary>The call's audit rows: one per patient it concerned (so each patient's accounting is complete), or one without a patient.</summary>
+    public IEnumerable<AuditEvent> ToEvents(AuditOutcome outcome, int? statusCode) =>
+        PatientIds.Count == 0 ? [ToEvent(outcome, statusCode, null)] : PatientIds.Order().Select(p => ToEvent(outcome, statusCode, p));
+
+    private AuditEvent ToEvent(AuditOutcome outcome, int? statusCode, Guid? patientId) => new()
     {
+        PatientId = patientId,
         At = At,
         UserId = UserId,
         Role = Role,
@@ -122,7 +130,10 @@ public sealed class AuditMiddleware(RequestDelegate next, AuditWriter writer, IL
         scope.Written = true;
         try
         {
-            await writer.EnqueueAsync(scope.ToEvent(outcome, status));
+            foreach (var row in scope.ToEvents(outcome, status))
+            {
+                await writer.EnqueueAsync(row);
+            }
         }
         catch (System.Threading.Channels.ChannelClosedException)
         {

@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace ClinicApi.Features.Audit;
 
 public sealed record AuditEventResponse(
-    Guid Id, DateTime At, string UserId, string Role, string Action, string ResourceType, Guid? ResourceId, AuditOutcome Outcome, int? StatusCode, string TraceId)
+    Guid Id, DateTime At, string UserId, string Role, string Action, string ResourceType, Guid? ResourceId, Guid? PatientId, AuditOutcome Outcome, int? StatusCode, string TraceId)
 {
-    public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.UserId, e.Role, e.Action, e.ResourceType, e.ResourceId, e.Outcome, e.StatusCode, e.TraceId);
+    public static AuditEventResponse From(AuditEvent e) =>
+        new(e.Id, e.At, e.UserId, e.Role, e.Action, e.ResourceType, e.ResourceId, e.PatientId, e.Outcome, e.StatusCode, e.TraceId);
 }
 
 /// <summary><c>GET /audit</c> (admin): the audit trail, newest first, filtered, keyset-paginated. Read only: no route changes it.</summary>
@@ -23,6 +24,9 @@ public static class ReadAuditTrail
         public string? ResourceType { get; init; }
 
         public Guid? ResourceId { get; init; }
+
+        /// <summary>Every call that read or wrote this patient's data, whatever its resource.</summary>
+        public Guid? PatientId { get; init; }
 
         /// <summary><c>allowed</c>, <c>denied</c> or <c>failed</c>.</summary>
         [OpenApiValues(typeof(AuditOutcome))]
@@ -61,6 +65,11 @@ public static class ReadAuditTrail
         if (query.ResourceType is { } type)
         {
             events = events.Where(e => e.ResourceType == type);
+        }
+
+        if (query.PatientId is { } patient)
+        {
+            events = events.Where(e => e.PatientId == patient);
         }
 
         if (query.ResourceId is { } resource)

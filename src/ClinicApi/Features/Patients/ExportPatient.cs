@@ -50,7 +50,9 @@ public static partial class DataSubjectRights
         var sessions = await db.Sessions.AsNoTracking().Where(s => s.PatientId == id).OrderBy(s => s.StartsAt).Take(MaxRows).ToListAsync(ct);
         var measurements = await db.Measurements.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.TakenAt).ThenBy(m => m.Version).Take(MaxRows).ToListAsync(ct);
         var adverse = await db.AdverseEvents.AsNoTracking().Where(a => a.PatientId == id).OrderBy(a => a.OccurredOn).ToListAsync(ct);
-        var accesses = await db.AuditEvents.AsNoTracking().Where(a => a.ResourceType == "patient" && a.ResourceId == id)
+        // The accounting of disclosures: every call that concerned the patient (rows before the patient column
+        // existed are found by their resource).
+        var accesses = await db.AuditEvents.AsNoTracking().Where(a => a.PatientId == id || (a.PatientId == null && a.ResourceType == "patient" && a.ResourceId == id))
             .OrderBy(a => a.At).Take(MaxRows).ToListAsync(ct);
         var timelines = await MeasurementRules.TimelinesAsync(db, measurements.Select(m => m.EpisodeId), ct);
         return TypedResults.Ok(new PatientExport(

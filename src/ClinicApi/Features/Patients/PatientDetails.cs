@@ -1,3 +1,4 @@
+using ClinicApi.Features.Audit;
 using ClinicApi.Data;
 using ClinicApi.Infrastructure;
 using FluentValidation;
@@ -66,7 +67,7 @@ public sealed record PatientDetails(
 }
 
 public sealed record PatientResponse(
-    Guid Id,
+    [property: PatientKey] Guid Id,
     string MedicalRecordNumber,
     string GivenName,
     string FamilyName,
