@@ -30,8 +30,8 @@ public interface ICareTeamRequest
 
 /// <summary>
 /// Care-team access. Front desk and admin reach every patient record their role allows; a therapist reaches a
-/// patient only while in their care: primary therapist of one of the patient's episodes, or with a session
-/// booked with them; or while the patient is in nobody's care yet (intake: screening and enrolment). Anything
+/// patient only while in their care: primary therapist of an active episode, or of one that ended within the
+/// follow-up horizon; or while the patient is in nobody's care yet (intake: screening and enrolment). Anything
 /// else answers 404, exactly as if it did not exist. The signed-in therapist is the
 /// therapist record whose <c>userId</c> is the token's subject.
 /// </summary>
@@ -63,10 +63,22 @@ public static class CareTeam
         return id;
     }
 
-    /// <summary>The patients in a therapist's care, as a query to filter by.</summary>
-    public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId) =>
-        db.Episodes.Where(e => e.PrimaryTherapistId == therapistId).Select(e => e.PatientId)
-            .Union(db.Sessions.Where(s => s.TherapistId == therapistId).Select(s => s.PatientId));
+    /// <summary>
+    /// The patients in a therapist's care, as a query to filter by: primary therapist of an episode that is active,
+    /// or ended no longer ago than <paramref name="endedSince"/> (the follow-up horizon: the therapist still records
+    /// the follow-ups). A booked session grants nothing: booking is scheduling, not a decision about care, and a
+    /// therapist could otherwise take over any patient by booking them with themself.
+    /// </summary>
+    public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId, DateOnly endedSince) =>
+        db.Episodes.Where(e => e.PrimaryTherapistId == therapistId && (e.EndDate == null || e.EndDate >= endedSince)).Select(e => e.PatientId);
+
+    /// <summary>The oldest episode end that still keeps a patient in their therapist's care (<c>Outcomes:FollowUpWeeksAfterEnd</c>).</summary>
+    public static DateOnly AccessHorizon(HttpContext http)
+    {
+        var clock = http.RequestServices.GetRequiredService<ClinicClock>();
+        var weeks = http.RequestServices.GetRequiredService<ClinicApi.Features.Measurements.OutcomeSettings>().FollowUpWeeksAfterEnd;
+        return clock.Today.AddDays(-7 * weeks);
+    }
 
     /// <summary>
     /// Patients in nobody's care yet (no episode, no session): the intake queue. Any therapist may open them to
@@ -79,9 +91,9 @@ public static class CareTeam
     /// In the therapist's care, or in the intake queue; a therapist token linked to no active therapist record
     /// (<see cref="Guid.Empty"/>) reaches neither: nobody can say whose care such a user acts in.
     /// </summary>
-    public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CancellationToken ct) =>
+    public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, DateOnly endedSince, CancellationToken ct) =>
         therapistId != Guid.Empty &&
-        (await PatientsOf(db, therapistId).AnyAsync(p => p == patientId, ct) || await Unassigned(db).AnyAsync(p => p == patientId, ct));
+        (await PatientsOf(db, therapistId, endedSince).AnyAsync(p => p == patientId, ct) || await Unassigned(db).AnyAsync(p => p == patientId, ct));
 
     /// <summary>Applied to the whole API: checks routes marked <see cref="CareTeamAttribute"/> and <see cref="ICareTeamRequest"/> bodies.</summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
@@ -112,7 +124,7 @@ public static class CareTeam
             if (marked is not null && Guid.TryParse(http.GetRouteValue("id")?.ToString(), out var id))
             {
                 var patientId = await PatientOfAsync(db, marked.Resource, id, ct);
-                if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, ct))
+                if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, AccessHorizon(http), ct))
                 {
                     return Hidden(http, marked.Resource.ToString().ToLowerInvariant(), id, patient);
                 }
@@ -120,10 +132,21 @@ public static class CareTeam
 
             foreach (var index in bodies)
             {
-                if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request &&
-                    request.CareTherapistId != therapistId && !await InCareAsync(db, therapistId, patient, ct))
+                // Naming oneself does not open a patient: the patient must already be in this therapist's care
+                // (or in the intake queue, to be enrolled); and the therapist put in charge is oneself or, for a
+                // booking, the primary therapist of the patient's episode, never an outsider.
+                if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request)
                 {
-                    return Hidden(http, "patient", patient, patient);
+                    if (!await InCareAsync(db, therapistId, patient, AccessHorizon(http), ct))
+                    {
+                        return Hidden(http, "patient", patient, patient);
+                    }
+
+                    if (request.CareTherapistId is { } named && named != therapistId &&
+                        !await db.Episodes.AnyAsync(e => e.PatientId == patient && e.PrimaryTherapistId == named && e.Status == EpisodeStatus.Active, ct))
+                    {
+                        return Problems.Unprocessable("A therapist books or enrols a patient with themself or with the patient's primary therapist only.");
+                    }
                 }
             }
 

@@ -285,8 +285,11 @@ public abstract class PatientsTests(ITestDatabases databases) : ApiTest(database
         await AssertProblemAsync(await Client(Roles.Manager).GetAsync($"/patients/{id}"), HttpStatusCode.Forbidden);
         await AssertProblemAsync(await SendAsync(Client(Roles.Manager), HttpMethod.Post, "/patients", NewPatient("MRN-96")), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await Client(Roles.FrontDesk).GetAsync($"/patients/{id}")).StatusCode);
-        // In nobody's care yet (intake): any therapist may open the record to screen and enrol.
-        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.Therapist).GetAsync($"/patients/{id}")).StatusCode);
+        // In nobody's care yet (intake): any therapist with an active record may open it to screen and enrol;
+        // a therapist token linked to no record may not (LeastPrivilegeTests).
+        var colleague = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
+        Assert.Equal(HttpStatusCode.OK, (await As(colleague).GetAsync($"/patients/{id}")).StatusCode);
+        await AssertProblemAsync(await Client(Roles.Therapist).GetAsync($"/patients/{id}"), HttpStatusCode.NotFound);
         var other = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
         var enrolled = await SendAsync(As(other), HttpMethod.Post, "/episodes", new
         {
@@ -295,7 +298,7 @@ public abstract class PatientsTests(ITestDatabases databases) : ApiTest(database
         });
         Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
         // Now in another therapist's care: hidden from the rest.
-        await AssertProblemAsync(await Client(Roles.Therapist).GetAsync($"/patients/{id}"), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await As(colleague).GetAsync($"/patients/{id}"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.OK, (await As(other).GetAsync($"/patients/{id}")).StatusCode);
     }
 }

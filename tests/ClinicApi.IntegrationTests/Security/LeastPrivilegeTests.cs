@@ -163,4 +163,47 @@ public abstract class LeastPrivilegeTests(ITestDatabases databases) : ApiTest(da
         exposed.Settings["OpenApi:Expose"] = "true";
         Assert.Equal(HttpStatusCode.OK, (await exposed.CreateClient().GetAsync(OpenApiSetup.DocumentPath)).StatusCode);
     }
+
+    /// <summary>
+    /// The takeover found by probing: therapist A booked B's patient with themself and from then on read the whole
+    /// record. Booking grants nothing now; a therapist books only patients in their care, with themself or the
+    /// patient's primary therapist; and a therapist's access lapses once the episode ended beyond the follow-up horizon.
+    /// </summary>
+    [Fact]
+    public async Task Booking_grants_no_access_names_only_the_care_team_and_access_lapses_after_the_horizon()
+    {
+        var clock = new TestClock(new DateTimeOffset(2027, 3, 1, 7, 0, 0, TimeSpan.Zero));
+        clock.Install(Factory);
+        var (a, b) = await TwoTherapistsAsync();
+        await Clinic.SetWeekdayHoursAsync(Client(Roles.Admin), a.Id);
+        await Clinic.SetWeekdayHoursAsync(Client(Roles.Admin), b.Id);
+        var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
+        var enrolled = await SendAsync(As(b), HttpMethod.Post, "/episodes", new
+        {
+            patientId = patient.Id, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, primaryTherapistId = b.Id, startDate = "2027-03-01", referralReason = "GP referral",
+        });
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        var episode = JsonDocument.Parse(await enrolled.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        object Booking(Guid therapist, int hour) => new
+        {
+            patientId = patient.Id, therapistId = therapist, episodeId = episode, kind = "physiotherapy", startsAt = new DateTime(2027, 3, 2, hour, 0, 0, DateTimeKind.Utc), durationMinutes = 45,
+        };
+
+        await AssertProblemAsync(await SendAsync(As(a), HttpMethod.Post, "/sessions", Booking(a.Id, 9)), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(As(b), HttpMethod.Post, "/sessions", Booking(a.Id, 9)), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(Client(Roles.FrontDesk), HttpMethod.Post, "/sessions", Booking(a.Id, 10))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(As(b), HttpMethod.Post, "/sessions", Booking(b.Id, 11))).StatusCode);
+        // A now has a session with the patient, booked by the front desk: still no access to the record.
+        await AssertProblemAsync(await As(a).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
+        Assert.DoesNotContain(patient.Id, (await As(a).GetFromJsonAsync<JsonElement>("/patients", Json)).GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
+
+        // The episode ends: B keeps access through the follow-up horizon (56 weeks by default), then loses it.
+        var etag = (await Client(Roles.Admin).GetAsync($"/episodes/{episode}")).Headers.ETag!.Tag;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(As(b), HttpMethod.Post, $"/episodes/{episode}/complete", new { endDate = "2027-03-01" }, etag)).StatusCode);
+        clock.Advance(TimeSpan.FromDays(7 * 56));
+        Assert.Equal(HttpStatusCode.OK, (await As(b).GetAsync($"/patients/{patient.Id}")).StatusCode);
+        clock.Advance(TimeSpan.FromDays(2));
+        await AssertProblemAsync(await As(b).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await Client(Roles.FrontDesk).GetAsync($"/patients/{patient.Id}")).StatusCode);
+    }
 }

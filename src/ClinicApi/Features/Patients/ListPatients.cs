@@ -49,7 +49,7 @@ public static class ListPatients
         {
             // The same reach as CareTeam.InCareAsync: no active linked therapist record, no patient at all.
             var therapistId = await CareTeam.TherapistIdAsync(http, db, ct);
-            var mine = CareTeam.PatientsOf(db, therapistId);
+            var mine = CareTeam.PatientsOf(db, therapistId, CareTeam.AccessHorizon(http));
             var unassigned = CareTeam.Unassigned(db);
             patients = therapistId == Guid.Empty ? patients.Where(_ => false) : patients.Where(p => mine.Contains(p.Id) || unassigned.Contains(p.Id));
         }
