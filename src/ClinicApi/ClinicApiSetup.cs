@@ -63,6 +63,7 @@ public static class ClinicApiSetup
             .RequireAuthorization()
             .WithPatientDataConventions()
             .AddEndpointFilterFactory(AuditDisclosures.Filter)
+            .AddEndpointFilterFactory(ClinicalFields.Filter)
             .AddEndpointFilterFactory(CareTeam.Filter)
             .AddEndpointFilterFactory(ValidationFilter.Create)
             .WithValidationProblems();

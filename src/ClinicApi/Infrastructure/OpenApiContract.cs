@@ -209,6 +209,13 @@ internal sealed class ExactSchemas(IServiceProvider services) : ISchemaFilter
                 {
                     own.Enum = [.. values.Values().Select(v => (JsonNode)JsonValue.Create(v)!)];
                 }
+
+                if (!isRequest && property.GetCustomAttribute<ClinicalAttribute>() is not null)
+                {
+                    own.Description = ClinicalAttribute.Description;
+                    own.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                    own.Extensions["x-clinical"] = new JsonNodeExtension(JsonValue.Create(true));
+                }
             }
 
             properties[name] = member;
@@ -314,9 +321,9 @@ internal sealed class ContractResponses : IOperationFilter
             operation.Parameters.Add(new OpenApiParameter
             {
                 Name = "If-Match", In = ParameterLocation.Header, Required = true,
-                Description = "The ETag of the last GET (or write) of the resource, e.g. W/\"3\". Missing: 428; stale: 412.",
+                Description = "The ETag of the last GET (or write) of the resource, e.g. \"3\". Missing: 428; stale: 412.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1 },
-                Example = JsonValue.Create("W/\"1\""),
+                Example = JsonValue.Create("\"1\""),
             });
         }
 
@@ -363,7 +370,7 @@ internal sealed class ContractResponses : IOperationFilter
 
             if (status.StartsWith('2') && Versioned(answer, context))
             {
-                answer.Headers.TryAdd("ETag", Header("The resource's version as a weak ETag: send it back in If-Match to change the resource.", "W/\"1\""));
+                answer.Headers.TryAdd("ETag", Header("The resource's version as an ETag: send it back in If-Match to change the resource.", "\"1\""));
             }
 
             if (status.StartsWith('4') || status.StartsWith('5'))

@@ -206,4 +206,45 @@ public abstract class LeastPrivilegeTests(ITestDatabases databases) : ApiTest(da
         await AssertProblemAsync(await As(b).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.OK, (await Client(Roles.FrontDesk).GetAsync($"/patients/{patient.Id}")).StatusCode);
     }
+
+    /// <summary>Front desk: demographics, contact and scheduling data, never clinical flags, notes, referral reasons or warnings.</summary>
+    [Fact]
+    public async Task The_front_desk_gets_every_clinical_member_as_null_and_clinicians_get_them()
+    {
+        var therapist = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy", "cognitive-behavioural-therapy");
+        var registered = await SendAsync(Client(Roles.FrontDesk), HttpMethod.Post, "/patients", new
+        {
+            medicalRecordNumber = "MRN-FIELDS-1", givenName = "Ada", familyName = "Lovelace", dateOfBirth = "1980-02-03", sex = "female",
+            painDurationWeeks = 4, hasAnxiety = true, hasDepression = true, notes = "Referral letter mentions panic attacks.",
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var patientId = JsonDocument.Parse(await registered.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var enrolled = await SendAsync(As(therapist), HttpMethod.Post, "/episodes", new
+        {
+            patientId, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyCbtId, primaryTherapistId = therapist.Id,
+            startDate = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), referralReason = "Low back pain with anxiety",
+        });
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+        var episodeId = JsonDocument.Parse(await enrolled.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+
+        string[] patientClinical = ["hasAnxiety", "hasDepression", "notes"];
+        string[] episodeClinical = ["referralReason", "warnings"];
+        foreach (var (url, members) in new[] { ($"/patients/{patientId}", patientClinical), ($"/episodes/{episodeId}", episodeClinical) })
+        {
+            var desk = await Client(Roles.FrontDesk).GetFromJsonAsync<JsonElement>(url, Json);
+            var clinician = await As(therapist).GetFromJsonAsync<JsonElement>(url, Json);
+            foreach (var member in members)
+            {
+                Assert.Equal(JsonValueKind.Null, desk.GetProperty(member).ValueKind);
+                Assert.NotEqual(JsonValueKind.Null, clinician.GetProperty(member).ValueKind);
+            }
+
+            Assert.Equal(clinician.GetProperty("id").GetGuid(), desk.GetProperty("id").GetGuid());
+        }
+
+        var listed = await Client(Roles.FrontDesk).GetFromJsonAsync<JsonElement>("/patients?mrn=MRN-FIELDS-1", Json);
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("items")[0].GetProperty("notes").ValueKind);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(await registered.Content.ReadAsStringAsync()).RootElement.GetProperty("hasAnxiety").ValueKind);
+        Assert.True((await Client(Roles.Admin).GetFromJsonAsync<JsonElement>($"/patients/{patientId}", Json)).GetProperty("hasAnxiety").GetBoolean());
+    }
 }

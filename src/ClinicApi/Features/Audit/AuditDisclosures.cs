@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
 using ClinicApi.Infrastructure;
@@ -17,9 +16,7 @@ public sealed class PatientKeyAttribute : Attribute;
 /// </summary>
 public static class AuditDisclosures
 {
-    private const int MaxDepth = 8;
-
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo[] Keys, PropertyInfo[] Children)> s_shapes = new();
+    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> s_keys = new();
 
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next) => async invocation =>
     {
@@ -36,60 +33,21 @@ public static class AuditDisclosures
         }
 
         var result = await next(invocation);
-        var answer = result is INestedHttpResult nested ? nested.Result : result;
-        if (answer is IValueHttpResult { Value: { } value } && answer is not IStatusCodeHttpResult { StatusCode: >= 400 })
-        {
-            Collect(value, scope.PatientIds, 0);
-        }
-
+        Collect(ResponseGraph.SuccessValue(result), scope.PatientIds);
         return result;
     };
 
     /// <summary>Every patient id in an answer: <c>PatientId</c> members and <see cref="PatientKeyAttribute"/> ones, in nested objects and lists.</summary>
-    public static void Collect(object? value, ISet<Guid> patients, int depth)
+    public static void Collect(object? answer, ISet<Guid> patients) => ResponseGraph.Visit(answer, value =>
     {
-        if (value is null or string || depth > MaxDepth)
-        {
-            return;
-        }
-
-        if (value is IEnumerable items)
-        {
-            foreach (var item in items)
-            {
-                Collect(item, patients, depth + 1);
-            }
-
-            return;
-        }
-
-        var type = value.GetType();
-        if (type.Assembly != typeof(AuditDisclosures).Assembly || type.IsEnum || type.IsPrimitive)
-        {
-            return;
-        }
-
-        var (keys, children) = s_shapes.GetOrAdd(type, Shape);
-        foreach (var key in keys)
+        foreach (var key in s_keys.GetOrAdd(value.GetType(), t => ResponseGraph.Properties(t)
+                     .Where(p => (p.PropertyType == typeof(Guid) || p.PropertyType == typeof(Guid?)) &&
+                         (p.Name == "PatientId" || p.GetCustomAttribute<PatientKeyAttribute>() is not null)).ToArray()))
         {
             if (key.GetValue(value) is Guid id && id != Guid.Empty)
             {
                 patients.Add(id);
             }
         }
-
-        foreach (var child in children)
-        {
-            Collect(child.GetValue(value), patients, depth + 1);
-        }
-    }
-
-    private static (PropertyInfo[] Keys, PropertyInfo[] Children) Shape(Type type)
-    {
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
-        var keys = properties.Where(p => (p.PropertyType == typeof(Guid) || p.PropertyType == typeof(Guid?)) &&
-            (p.Name == "PatientId" || p.GetCustomAttribute<PatientKeyAttribute>() is not null)).ToArray();
-        var children = properties.Where(p => !p.PropertyType.IsValueType && p.PropertyType != typeof(string)).ToArray();
-        return (keys, children);
-    }
+    });
 }

@@ -1,3 +1,4 @@
+using ClinicApi.Infrastructure;
 using ClinicApi.Data;
 
 namespace ClinicApi.Features.Episodes;
@@ -12,12 +13,12 @@ public sealed record EpisodeResponse(
     string ArmCode,
     Guid PrimaryTherapistId,
     DateOnly StartDate,
-    string ReferralReason,
+    [property: Clinical] string? ReferralReason,
     EpisodeStatus Status,
     DateOnly? EndDate,
-    string? DiscontinuationReason,
-    string? CompetencyOverrideReason,
-    IReadOnlyList<EligibilityWarning> Warnings,
+    [property: Clinical] string? DiscontinuationReason,
+    [property: Clinical] string? CompetencyOverrideReason,
+    [property: Clinical] IReadOnlyList<EligibilityWarning>? Warnings,
     Guid? PreviousEpisodeId,
     EpisodeProgress Progress,
     DateTime CreatedAt,
