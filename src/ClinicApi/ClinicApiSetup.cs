@@ -2,6 +2,7 @@ using ClinicApi.Data;
 using ClinicApi.Features.Arms;
 using ClinicApi.Features.Audit;
 using ClinicApi.Features.Auth;
+using ClinicApi.Features.CareTeams;
 using ClinicApi.Features.Episodes;
 using ClinicApi.Features.Evidence;
 using ClinicApi.Features.Health;
@@ -68,6 +69,7 @@ public static class ClinicApiSetup
             .AddEndpointFilterFactory(ValidationFilter.Create)
             .WithValidationProblems();
         api.MapPatients();
+        api.MapCareTeams();
         api.MapTherapists();
         api.MapArms();
         api.MapEpisodes();

@@ -16,6 +16,9 @@ public enum CareResource
 /// <summary>Endpoint metadata: the route's <c>{id}</c> leads to a patient, whom a therapist may reach only if in their care.</summary>
 public sealed record CareTeamAttribute(CareResource Resource);
 
+/// <summary>The days a care-team check is made on: today (memberships end by date) and the oldest episode end still in care.</summary>
+public readonly record struct CareWindow(DateOnly Today, DateOnly EndedSince);
+
 /// <summary>Endpoint metadata: a write to the therapist's schedule named by <c>{id}</c> (<see cref="CareTeam.OwnScheduleOnly"/>).</summary>
 public sealed record OwnScheduleAttribute;
 
@@ -31,7 +34,8 @@ public interface ICareTeamRequest
 /// <summary>
 /// Care-team access. Front desk and admin reach every patient record their role allows; a therapist reaches a
 /// patient only while in their care: primary therapist of an active episode, or of one that ended within the
-/// follow-up horizon; or while the patient is in nobody's care yet (intake: screening and enrolment). Anything
+/// follow-up horizon, or an active member of the patient's care team (added by an admin or the primary therapist);
+/// or while the patient is in nobody's care yet (intake: screening and enrolment). Anything
 /// else answers 404, exactly as if it did not exist. The signed-in therapist is the
 /// therapist record whose <c>userId</c> is the token's subject.
 /// </summary>
@@ -65,19 +69,22 @@ public static class CareTeam
 
     /// <summary>
     /// The patients in a therapist's care, as a query to filter by: primary therapist of an episode that is active,
-    /// or ended no longer ago than <paramref name="endedSince"/> (the follow-up horizon: the therapist still records
-    /// the follow-ups). A booked session grants nothing: booking is scheduling, not a decision about care, and a
-    /// therapist could otherwise take over any patient by booking them with themself.
+    /// or ended no longer ago than <paramref name="window"/> allows (the follow-up horizon: the therapist still records
+    /// the follow-ups), or an active member of the patient's care team. A booked session grants nothing: booking is
+    /// scheduling, not a decision about care, and a therapist could otherwise take over any patient by booking them
+    /// with themself.
     /// </summary>
-    public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId, DateOnly endedSince) =>
-        db.Episodes.Where(e => e.PrimaryTherapistId == therapistId && (e.EndDate == null || e.EndDate >= endedSince)).Select(e => e.PatientId);
+    public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId, CareWindow window) =>
+        db.Episodes.Where(e => e.PrimaryTherapistId == therapistId && (e.EndDate == null || e.EndDate >= window.EndedSince)).Select(e => e.PatientId)
+            .Union(db.CareTeamMembers.Where(m => m.TherapistId == therapistId && m.EndedAt == null && (m.EndsOn == null || m.EndsOn >= window.Today))
+                .Select(m => m.PatientId));
 
-    /// <summary>The oldest episode end that still keeps a patient in their therapist's care (<c>Outcomes:FollowUpWeeksAfterEnd</c>).</summary>
-    public static DateOnly AccessHorizon(HttpContext http)
+    /// <summary>Today, and the oldest episode end that still keeps a patient in their therapist's care (<c>Outcomes:FollowUpWeeksAfterEnd</c>).</summary>
+    public static CareWindow AccessHorizon(HttpContext http)
     {
         var clock = http.RequestServices.GetRequiredService<ClinicClock>();
         var weeks = http.RequestServices.GetRequiredService<ClinicApi.Features.Measurements.OutcomeSettings>().FollowUpWeeksAfterEnd;
-        return clock.Today.AddDays(-7 * weeks);
+        return new CareWindow(clock.Today, clock.Today.AddDays(-7 * weeks));
     }
 
     /// <summary>
@@ -91,9 +98,9 @@ public static class CareTeam
     /// In the therapist's care, or in the intake queue; a therapist token linked to no active therapist record
     /// (<see cref="Guid.Empty"/>) reaches neither: nobody can say whose care such a user acts in.
     /// </summary>
-    public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, DateOnly endedSince, CancellationToken ct) =>
+    public static async Task<bool> InCareAsync(ClinicDbContext db, Guid therapistId, Guid patientId, CareWindow window, CancellationToken ct) =>
         therapistId != Guid.Empty &&
-        (await PatientsOf(db, therapistId, endedSince).AnyAsync(p => p == patientId, ct) || await Unassigned(db).AnyAsync(p => p == patientId, ct));
+        (await PatientsOf(db, therapistId, window).AnyAsync(p => p == patientId, ct) || await Unassigned(db).AnyAsync(p => p == patientId, ct));
 
     /// <summary>Applied to the whole API: checks routes marked <see cref="CareTeamAttribute"/> and <see cref="ICareTeamRequest"/> bodies.</summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
@@ -143,9 +150,9 @@ public static class CareTeam
                     }
 
                     if (request.CareTherapistId is { } named && named != therapistId &&
-                        !await db.Episodes.AnyAsync(e => e.PatientId == patient && e.PrimaryTherapistId == named && e.Status == EpisodeStatus.Active, ct))
+                        !await PatientsOf(db, named, AccessHorizon(http)).AnyAsync(p => p == patient, ct))
                     {
-                        return Problems.Unprocessable("A therapist books or enrols a patient with themself or with the patient's primary therapist only.");
+                        return Problems.Unprocessable("A therapist books or enrols a patient with themself or with a therapist of the patient's care team only.");
                     }
                 }
             }

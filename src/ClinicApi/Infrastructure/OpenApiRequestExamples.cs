@@ -80,6 +80,10 @@ internal static class OpenApiRequestExamples
             """,
         ["ChangeSessionRescheduleRequest"] = """{ "startsAt": "2026-12-09T10:00:00Z", "durationMinutes": 45 }""",
         ["ChangeSessionCancelRequest"] = """{ "by": "patient", "reason": "Unwell: will call to rebook" }""",
+        ["AddCareTeamMemberRequest"] = $$"""
+            { "therapistId": "{{TherapistId}}", "reason": "Delivers the CBT sessions of the combined arm", "endsOn": "2027-03-31" }
+            """,
+        ["EndCareTeamMemberRequest"] = """{ "reason": "The CBT block is complete" }""",
         ["CreateSeriesRequest"] = $$"""
             { "weekdays": ["monday", "thursday"], "startTime": "09:00", "firstDate": "2026-12-07", "weeks": 6, "durationMinutes": 45, "therapistId": null, "skipConflicts": true }
             """,

@@ -247,4 +247,74 @@ public abstract class LeastPrivilegeTests(ITestDatabases databases) : ApiTest(da
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(await registered.Content.ReadAsStringAsync()).RootElement.GetProperty("hasAnxiety").ValueKind);
         Assert.True((await Client(Roles.Admin).GetFromJsonAsync<JsonElement>($"/patients/{patientId}", Json)).GetProperty("hasAnxiety").GetBoolean());
     }
+
+    /// <summary>Care-team membership as data: the primary therapist adds a colleague with a reason, access follows it, ending it ends access.</summary>
+    [Fact]
+    public async Task Care_team_members_are_added_and_ended_with_a_reason_and_access_follows_them()
+    {
+        var clock = new TestClock(new DateTimeOffset(2027, 3, 1, 7, 0, 0, TimeSpan.Zero));
+        clock.Install(Factory);
+        var (a, b) = await TwoTherapistsAsync();
+        var outsider = await Clinic.CreateTherapistAsync(Client(Roles.Admin), "exercise-therapy");
+        await Clinic.SetWeekdayHoursAsync(Client(Roles.Admin), a.Id);
+        var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
+        var enrolled = await SendAsync(As(b), HttpMethod.Post, "/episodes", new
+        {
+            patientId = patient.Id, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, primaryTherapistId = b.Id, startDate = "2027-03-01", referralReason = "GP referral",
+        });
+        var episode = JsonDocument.Parse(await enrolled.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var team = $"/patients/{patient.Id}/care-team";
+
+        await AssertProblemAsync(await As(a).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
+        await AssertProblemAsync(await SendAsync(As(outsider), HttpMethod.Post, team, new { therapistId = outsider.Id, reason = "Taking over" }), HttpStatusCode.NotFound);
+        var added = await SendAsync(As(b), HttpMethod.Post, team, new { therapistId = a.Id, reason = "Delivers the CBT sessions" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var member = JsonDocument.Parse(await added.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        await AssertProblemAsync(await SendAsync(As(b), HttpMethod.Post, team, new { therapistId = a.Id, reason = "Twice" }), HttpStatusCode.Conflict);
+
+        // A member reaches the record and books with themself, but does not add members.
+        Assert.Equal(HttpStatusCode.OK, (await As(a).GetAsync($"/patients/{patient.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(As(a), HttpMethod.Post, "/sessions", new
+        {
+            patientId = patient.Id, therapistId = a.Id, episodeId = episode, kind = "physiotherapy", startsAt = new DateTime(2027, 3, 2, 9, 0, 0, DateTimeKind.Utc), durationMinutes = 45,
+        })).StatusCode);
+        await AssertProblemAsync(await SendAsync(As(a), HttpMethod.Post, team, new { therapistId = outsider.Id, reason = "Cover" }), HttpStatusCode.Forbidden);
+        var listed = await As(b).GetFromJsonAsync<JsonElement>(team, Json);
+        Assert.Equal(b.Id, listed.GetProperty("primary")[0].GetProperty("therapistId").GetGuid());
+        Assert.Equal(a.Id, listed.GetProperty("members")[0].GetProperty("therapistId").GetGuid());
+        Assert.True(listed.GetProperty("members")[0].GetProperty("active").GetBoolean());
+
+        // Ended: access ends with it, the history stays, and the export and the audit trail show both changes.
+        var ended = await SendAsync(As(b), HttpMethod.Post, $"{team}/{member}/end", new { reason = "The CBT block is complete" });
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        await AssertProblemAsync(await SendAsync(As(b), HttpMethod.Post, $"{team}/{member}/end", new { reason = "Again" }), HttpStatusCode.Conflict);
+        await AssertProblemAsync(await As(a).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
+        var export = await Client(Roles.Admin).GetFromJsonAsync<JsonElement>($"/patients/{patient.Id}/export", Json);
+        var history = Assert.Single(export.GetProperty("careTeam").EnumerateArray());
+        Assert.Equal("Delivers the CBT sessions", history.GetProperty("reason").GetString());
+        Assert.Equal("The CBT block is complete", history.GetProperty("endReason").GetString());
+        Assert.False(history.GetProperty("active").GetBoolean());
+        var actions = export.GetProperty("accesses").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Contains("AddCareTeamMember", actions);
+        Assert.Contains("EndCareTeamMember", actions);
+    }
+
+    [Fact]
+    public async Task A_planned_end_lapses_the_membership_by_itself()
+    {
+        var clock = new TestClock(new DateTimeOffset(2027, 3, 1, 7, 0, 0, TimeSpan.Zero));
+        clock.Install(Factory);
+        var (a, b) = await TwoTherapistsAsync();
+        var patient = await Clinic.RegisterPatientAsync(Client(Roles.FrontDesk));
+        // In B's care (not in the intake queue, which any therapist may open).
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(As(b), HttpMethod.Post, "/episodes", new
+        {
+            patientId = patient.Id, armId = ClinicApi.Features.Arms.ArmCatalogue.PhysiotherapyId, primaryTherapistId = b.Id, startDate = "2027-03-01", referralReason = "GP referral",
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(Client(Roles.Admin), HttpMethod.Post, $"/patients/{patient.Id}/care-team",
+            new { therapistId = a.Id, reason = "Locum for two weeks", endsOn = "2027-03-14" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await As(a).GetAsync($"/patients/{patient.Id}")).StatusCode);
+        clock.Advance(TimeSpan.FromDays(14));
+        await AssertProblemAsync(await As(a).GetAsync($"/patients/{patient.Id}"), HttpStatusCode.NotFound);
+    }
 }

@@ -48,6 +48,9 @@ public static partial class DataSubjectRights
             .SetProperty(x => x.CompetencyOverrideReason, x => x.CompetencyOverrideReason == null ? null : ErasedText), ct);
         await db.Sessions.Where(s => s.PatientId == id && s.CancellationReason != null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.CancellationReason, ErasedText), ct);
+        await db.CareTeamMembers.Where(m => m.PatientId == id).ExecuteUpdateAsync(m => m
+            .SetProperty(x => x.Reason, ErasedText)
+            .SetProperty(x => x.EndReason, x => x.EndReason == null ? null : ErasedText), ct);
         await db.AdverseEvents.Where(a => a.PatientId == id && a.Description != null)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.Description, (string?)null), ct);
         if (!await OptimisticSave.TrySaveAsync(db, ct))

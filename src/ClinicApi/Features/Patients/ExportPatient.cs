@@ -1,3 +1,4 @@
+using ClinicApi.Features.CareTeams;
 using ClinicApi.Data;
 using ClinicApi.Features.Audit;
 using ClinicApi.Features.Measurements;
@@ -17,7 +18,8 @@ public sealed record PatientExport(
     IReadOnlyList<SessionResponse> Sessions,
     IReadOnlyList<MeasurementResponse> Measurements,
     IReadOnlyList<AdverseEventResponse> AdverseEvents,
-    IReadOnlyList<AuditEventResponse> Accesses);
+    IReadOnlyList<AuditEventResponse> Accesses,
+    IReadOnlyList<CareTeamMemberResponse> CareTeam);
 
 public sealed record EpisodeExport(
     Guid Id, Guid ArmId, Guid PrimaryTherapistId, DateOnly StartDate, EpisodeStatus Status, DateOnly? EndDate, string ReferralReason,
@@ -54,6 +56,7 @@ public static partial class DataSubjectRights
         // existed are found by their resource).
         var accesses = await db.AuditEvents.AsNoTracking().Where(a => a.PatientId == id || (a.PatientId == null && a.ResourceType == "patient" && a.ResourceId == id))
             .OrderBy(a => a.At).Take(MaxRows).ToListAsync(ct);
+        var team = await db.CareTeamMembers.AsNoTracking().Where(m => m.PatientId == id).OrderBy(m => m.AddedAt).ToListAsync(ct);
         var timelines = await MeasurementRules.TimelinesAsync(db, measurements.Select(m => m.EpisodeId), ct);
         return TypedResults.Ok(new PatientExport(
             clock.UtcNow,
@@ -64,6 +67,7 @@ public static partial class DataSubjectRights
             sessions.Select(s => SessionResponse.From(s, clock)).ToList(),
             measurements.Select(m => MeasurementRules.Response(m, m.EpisodeId is { } e ? timelines.GetValueOrDefault(e) : null, settings, clock)).ToList(),
             adverse.Select(AdverseEventResponse.From).ToList(),
-            accesses.Select(AuditEventResponse.From).ToList()));
+            accesses.Select(AuditEventResponse.From).ToList(),
+            team.Select(m => CareTeamMemberResponse.From(m, clock.Today)).ToList()));
     }
 }
