@@ -341,11 +341,12 @@ public sealed class CohortEngineTests
     }
 
     [Theory]
-    [InlineData(0.1, 0.9, "better")]       // the clinic's CI 0.972 to 3.066 lies wholly above
-    [InlineData(3.1, 4.0, "worse")]        // wholly below
-    [InlineData(0.43, 1.42, "consistent")] // overlapping
-    [InlineData(0.5, 0.972, "consistent")] // touching at the clinic's lower bound still overlaps
-    public void The_verdict_compares_the_clinics_ci_with_the_published_ci(double publishedLower, double publishedUpper, string verdict)
+    // The clinic's g is 2.019 (0.972 to 3.066): SE 0.534. Worked by hand, with each SE = CI width / 3.92:
+    [InlineData(0.1, 0.9, "above")]        // published 0.5, SE 0.204: difference 1.519, 95% CI 0.40 to 2.64
+    [InlineData(3.1, 4.0, "below")]        // published 3.55, SE 0.230: difference -1.531, CI -2.67 to -0.39
+    [InlineData(0.43, 1.42, "consistent")] // published 0.925, SE 0.253: difference 1.094, CI -0.06 to 2.25
+    [InlineData(0.5, 0.972, "above")]      // the CIs touch (the old overlap rule said consistent), yet the difference 1.283 has CI 0.21 to 2.36
+    public void The_verdict_tests_the_difference_with_both_standard_errors(double publishedLower, double publishedUpper, string verdict)
     {
         var estimate = (publishedLower + publishedUpper) / 2;
         var effect = new EvidenceEffect("test-pain-post", "ho2022", "test treatment", "physiotherapy alone", "pain-intensity", "post-intervention", "smd",
@@ -361,6 +362,30 @@ public sealed class CohortEngineTests
         var comparison = CohortEngine.Compare(scored, s_nrs, s_settings, catalogue).Single(c => c.Timepoint == "end-of-treatment");
 
         Assert.Equal(("test-pain-post", verdict), (comparison.Published!.EvidenceId, comparison.Verdict));
+        // The difference and its CI, recomputed here from the two CIs the comparison shows.
+        var seClinic = (comparison.Clinic!.Upper - comparison.Clinic.Lower) / 3.919927969;
+        var sePublished = (publishedUpper - publishedLower) / 3.919927969;
+        var margin = 1.959963985 * Math.Sqrt((seClinic * seClinic) + (sePublished * sePublished));
+        Assert.Equal(comparison.Clinic.Value - estimate, comparison.Difference!.Value, 3);
+        Assert.Equal(comparison.Clinic.Value - estimate - margin, comparison.Difference.Lower, 3);
+        Assert.Equal(comparison.Clinic.Value - estimate + margin, comparison.Difference.Upper, 3);
+        Assert.Equal("hedges-g", comparison.ClinicMeasure);
+        Assert.False(comparison.InsufficientData);
+    }
+
+    /// <summary>
+    /// The case that made the overlap rule suspect: the clinic's g 0.32 (-0.14 to 0.79) against Ho's 0.92 (0.43 to
+    /// 1.42). By hand: SEs 0.237 and 0.253, difference -0.60 with 95% CI -1.28 to 0.08: consistent, but only just.
+    /// </summary>
+    [Fact]
+    public void A_difference_whose_ci_holds_zero_is_consistent()
+    {
+        var (difference, verdict) = CohortEngine.CompareWithPublished(new Estimate(0.32, -0.14, 0.79), 0.92, 0.43, 1.42);
+
+        Assert.Equal("consistent", verdict);
+        Assert.Equal(-0.60, difference.Value, 3);
+        Assert.Equal(-1.279, difference.Lower, 2);
+        Assert.Equal(0.079, difference.Upper, 2);
     }
 
     [Theory]
@@ -426,7 +451,7 @@ public sealed class CohortEngineTests
 
         var comparison = CohortEngine.Compare(scored, s_nrs, s_settings, s_catalogue).Single(c => c.Timepoint == "6-months");
 
-        Assert.Equal(("smd", 2.019, "no-published-effect"), (comparison.Measure, comparison.Clinic!.Value, comparison.Verdict));
+        Assert.Equal(("hedges-g", "hedges-g", 2.019, "no-published-effect"), (comparison.Measure, comparison.ClinicMeasure, comparison.Clinic!.Value, comparison.Verdict));
     }
 
     [Fact]

@@ -145,7 +145,11 @@ public abstract class CohortReportTests(CohortClinic clinic)
         var comparisons = report.Comparisons.Where(c => c.ArmCode == "physio-cbt" && c.Timepoint == "week-22").ToList();
         var d = comparisons.Single(c => c.Published?.EvidenceId == "bemani2023-cbt-pain-d-week22");
         Assert.Equal((2.389, 1.27, 3.509), (d.Clinic!.Value, d.Clinic.Lower, d.Clinic.Upper));
-        Assert.Equal((0.89, -0.89, "consistent", 10, 10), (d.Published!.Estimate, d.Published.PublishedEstimate, d.Verdict, d.N, d.ComparatorN));
+        // Against Bemani's d 0.89 (0.39 to 1.38), by hand: SEs 0.571 and 0.253, difference 1.499 with 95% CI 0.275 to
+        // 2.723, wholly above zero: "above" (the CIs overlap, which the old rule called consistent).
+        Assert.Equal((0.89, -0.89, "above", 10, 10), (d.Published!.Estimate, d.Published.PublishedEstimate, d.Verdict, d.N, d.ComparatorN));
+        Assert.Equal(("cohens-d", "hedges-g", false), (d.Measure, d.ClinicMeasure, d.InsufficientData));
+        Assert.Equal((1.499, 0.275, 2.723), (d.Difference!.Value, d.Difference.Lower, d.Difference.Upper));
         var md = comparisons.Single(c => c.Published?.EvidenceId == "bemani2023-cbt-pain-week22");
         Assert.Equal((2.2, 1.371, 3.029, "consistent"), (md.Clinic!.Value, md.Clinic.Lower, md.Clinic.Upper, md.Verdict));
     }
@@ -195,7 +199,7 @@ public abstract class CohortReportTests(CohortClinic clinic)
 
         Assert.StartsWith("row_type,arm,timepoint,", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("summary,physio,week-22,10,10,5,-1.2,", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("comparison,physio-cbt,week-22,", StringComparison.Ordinal) && l.Contains("bemani2023-cbt-pain-d-week22") && l.EndsWith("consistent", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("comparison,physio-cbt,week-22,", StringComparison.Ordinal) && l.Contains("bemani2023-cbt-pain-d-week22") && l.Contains(",above,hedges-g,1.499,0.275,2.723,false", StringComparison.Ordinal));
     }
 
     [Fact]

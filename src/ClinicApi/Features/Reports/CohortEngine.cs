@@ -10,9 +10,13 @@ public sealed record CohortEpisode(
     Guid Id, Guid ArmId, string ArmCode, IReadOnlyList<string> ArmEvidenceIds, int ProtocolWeeks, int PlannedSessions, Guid TherapistId,
     DateOnly StartDate, int Attended, IReadOnlyList<(DateTime TakenAt, double Score)> Scores);
 
+/// <summary>
+/// One arm at one timepoint. <c>insufficientData</c>: fewer than <see cref="CohortEngine.MinimumNPerArm"/> measured
+/// episodes, so the estimates of this row are printed but are not a basis for a judgement.
+/// </summary>
 public sealed record ArmWindowSummary(
     string Timepoint, int Eligible, int N, double? BaselineMean, Estimate? MeanChange, double? ChangeSd,
-    int Responders, Estimate? ResponderRate, string? ResponderThresholdEvidenceId, int Missing, double? MissingShare);
+    int Responders, Estimate? ResponderRate, string? ResponderThresholdEvidenceId, int Missing, double? MissingShare, bool InsufficientData);
 
 public sealed record ArmSummary(Guid ArmId, string ArmCode, int Episodes, double? SessionAdherence, IReadOnlyList<ArmWindowSummary> Windows);
 
@@ -20,9 +24,15 @@ public sealed record ArmSummary(Guid ArmId, string ArmCode, int Episodes, double
 public sealed record PublishedFigure(string EvidenceId, string Measure, string Window, double Estimate, double CiLower, double CiUpper,
     double PublishedEstimate, double PublishedCiLower, double PublishedCiUpper, string Certainty, string Citation);
 
+/// <summary>
+/// The clinic's effect of an arm against physiotherapy alone beside a published one. <c>clinicMeasure</c> names what
+/// the clinic's figure is (<c>hedges-g</c>, or <c>mean-difference-nrs</c>); <c>measure</c> what the published one is,
+/// as published (<c>smd</c>, <c>cohens-d</c>, <c>mean-difference-nrs</c>; <c>hedges-g</c> when nothing is published).
+/// <c>difference</c> is the clinic's estimate minus the published one with its 95% CI, the input of the verdict.
+/// </summary>
 public sealed record ArmComparison(
-    string ArmCode, string ComparatorArmCode, string Timepoint, int N, int ComparatorN, string Measure, Estimate? Clinic,
-    PublishedFigure? Published, string Verdict, string VerdictRule);
+    string ArmCode, string ComparatorArmCode, string Timepoint, int N, int ComparatorN, string Measure, string ClinicMeasure, Estimate? Clinic,
+    PublishedFigure? Published, Estimate? Difference, bool InsufficientData, string Verdict, string VerdictRule);
 
 /// <summary>
 /// Per arm and timepoint: change from baseline, responders (minimal important change), missing follow-ups,
@@ -158,7 +168,7 @@ public static class CohortEngine
                 window.Code, eligible, changes.Count, baselines.Count > 0 ? Math.Round(baselines.Average(), 3) : null,
                 Round(Statistics.MeanCi(changes)), changes.Count > 1 ? Math.Round(changeSummary.Sd, 3) : null,
                 responders, threshold is null ? null : Round(Statistics.ProportionCi(responders, changes.Count)), threshold?.EvidenceId,
-                missing, eligible > 0 ? Math.Round((double)missing / eligible, 3) : null));
+                missing, eligible > 0 ? Math.Round((double)missing / eligible, 3) : null, changes.Count < MinimumNPerArm));
         }
 
         var planned = episodes.Where(e => e.Episode.PlannedSessions > 0).ToList();
@@ -188,18 +198,19 @@ public static class CohortEngine
                 if (published.Count == 0)
                 {
                     // Lower scores are better: comparator minus arm is positive when the arm does better.
-                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, "smd", Round(Statistics.HedgesG(comparatorScores, armScores)), null));
+                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, HedgesG, HedgesG, Round(Statistics.HedgesG(comparatorScores, armScores)), null));
                     continue;
                 }
 
                 foreach (var effect in published)
                 {
-                    var clinic = ReferenceModel.IsStandardised(effect)
+                    var standardised = ReferenceModel.IsStandardised(effect);
+                    var clinic = standardised
                         ? Statistics.HedgesG(comparatorScores, armScores)
                         : Statistics.MeanDifferenceCi(comparatorScores, armScores);
                     var figure = new PublishedFigure(effect.Id, effect.Measure, effect.Window, effect.Estimate, effect.CiLower, effect.CiUpper,
                         effect.PublishedEstimate, effect.PublishedCiLower, effect.PublishedCiUpper, effect.Certainty, catalogue.Source(effect.Source).Citation);
-                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, effect.Measure, Round(clinic), figure));
+                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, effect.Measure, standardised ? HedgesG : effect.Measure, Round(clinic), figure));
                 }
             }
         }
@@ -207,27 +218,52 @@ public static class CohortEngine
         return comparisons;
     }
 
-    private static ArmComparison Verdict(string armCode, string timepoint, Summary arm, Summary comparator, string measure, Estimate? clinic, PublishedFigure? published)
+    /// <summary>What the clinic's standardised figures are: Hedges' g (Cohen's d with the small-sample correction).</summary>
+    public const string HedgesG = "hedges-g";
+
+    /// <summary>The two-sided 95% normal quantile.</summary>
+    private const double Z95 = 1.959963984540054;
+
+    /// <summary>
+    /// The verdict: the difference between the clinic's estimate and the published one, with a 95% CI whose standard
+    /// error combines both (each read off its own 95% CI as width / (2 x 1.96)). <b>below</b> when the whole CI of
+    /// the difference lies under zero (the clinic's effect is credibly smaller), <b>above</b> when it lies over
+    /// zero, <b>consistent</b> otherwise. Overlapping CIs are not the rule: two estimates can overlap and still
+    /// differ credibly.
+    /// </summary>
+    public static (Estimate Difference, string Verdict) CompareWithPublished(Estimate clinic, double published, double publishedLower, double publishedUpper)
+    {
+        var seClinic = (clinic.Upper - clinic.Lower) / (2 * Z95);
+        var sePublished = (publishedUpper - publishedLower) / (2 * Z95);
+        var difference = clinic.Value - published;
+        var margin = Z95 * Math.Sqrt((seClinic * seClinic) + (sePublished * sePublished));
+        var ci = new Estimate(difference, difference - margin, difference + margin);
+        return (ci, ci.Upper < 0 ? "below" : ci.Lower > 0 ? "above" : "consistent");
+    }
+
+    private static ArmComparison Verdict(
+        string armCode, string timepoint, Summary arm, Summary comparator, string measure, string clinicMeasure, Estimate? clinic, PublishedFigure? published)
     {
         const string comparatorCode = "physio";
-        if (arm.N < MinimumNPerArm || comparator.N < MinimumNPerArm || clinic is null)
+        var insufficient = arm.N < MinimumNPerArm || comparator.N < MinimumNPerArm;
+        if (insufficient || clinic is null)
         {
-            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, published, "not-enough-data",
+            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinicMeasure, clinic, published, null, true, "not-enough-data",
                 $"Needs at least {MinimumNPerArm} measured episodes in each arm at this timepoint (has {arm.N} and {comparator.N}).");
         }
 
         if (published is null)
         {
-            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, null, "no-published-effect",
+            return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinicMeasure, clinic, null, null, false, "no-published-effect",
                 "The evidence catalogue has no effect for this arm, outcome and window.");
         }
 
-        var (verdict, rule) = clinic.Lower > published.CiUpper
-            ? ("better", "The clinic's whole 95% CI lies above the published CI.")
-            : clinic.Upper < published.CiLower
-                ? ("worse", "The clinic's whole 95% CI lies below the published CI.")
-                : ("consistent", "The clinic's 95% CI overlaps the published CI.");
-        return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinic, published, verdict, rule);
+        var (difference, verdict) = CompareWithPublished(clinic, published.Estimate, published.CiLower, published.CiUpper);
+        var rounded = Round(difference)!;
+        var rule = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Clinic minus published = {rounded.Value} (95% CI {rounded.Lower} to {rounded.Upper}; standard errors from each 95% CI, combined): " +
+            $"below when the whole CI is under 0, above when over 0, consistent otherwise.");
+        return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinicMeasure, clinic, published, rounded, false, verdict, rule);
     }
 
     private static Estimate? Round(Estimate? e) => e is null ? null : new(Math.Round(e.Value, 3), Math.Round(e.Lower, 3), Math.Round(e.Upper, 3));
