@@ -377,6 +377,34 @@ public sealed class CohortEngineTests
     /// The case that made the overlap rule suspect: the clinic's g 0.32 (-0.14 to 0.79) against Ho's 0.92 (0.43 to
     /// 1.42). By hand: SEs 0.237 and 0.253, difference -0.60 with 95% CI -1.28 to 0.08: consistent, but only just.
     /// </summary>
+    /// <summary>
+    /// What a trial table shows: baseline and follow-up mean and SD of the episodes measured at both. Three
+    /// episodes, baselines 6, 5, 7 and week-22 scores 3, 4, 2, worked by hand: baseline mean 6, SD 1; follow-up
+    /// mean 3, SD 1; and with fewer than ten measured, the row says its estimates are insufficient.
+    /// </summary>
+    [Fact]
+    public void Each_window_shows_baseline_and_follow_up_mean_and_sd_of_the_same_episodes()
+    {
+        var scored = Place(Episode("physio", (0, 6), (154, 3)), Episode("physio", (0, 5), (154, 4)), Episode("physio", (0, 7), (154, 2)),
+            Episode("physio", (154, 5)));
+
+        var window = Window(scored, "week-22", s_longAfter);
+
+        Assert.Equal((3, 6.0, 1.0, 3.0, 1.0), (window.N, window.BaselineMean, window.BaselineSd, window.FollowUpMean, window.FollowUpSd));
+        Assert.True(window.InsufficientData);
+    }
+
+    [Fact]
+    public void An_arm_that_cites_no_published_effect_says_why_there_is_no_comparison()
+    {
+        var comparisons = CohortEngine.Compare(TwoArms("individualised-exercise-cbt", 154, s_better, s_physio), s_nrs, s_settings, s_catalogue);
+
+        var week22 = comparisons.Single(c => c.Timepoint == "week-22");
+        Assert.Equal(("no-published-effect", "hedges-g"), (week22.Verdict, week22.ClinicMeasure));
+        Assert.Contains("cites no published effect", week22.VerdictRule, StringComparison.Ordinal);
+        Assert.Null(week22.Difference);
+    }
+
     [Fact]
     public void A_difference_whose_ci_holds_zero_is_consistent()
     {

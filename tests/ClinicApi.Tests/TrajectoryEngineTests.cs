@@ -300,4 +300,48 @@ public sealed class TrajectoryEngineTests
 
         Assert.Equal((Classification.OnTrack, Classification.Rebounding), (t.Observed[^1].Status, t.Classification));
     }
+
+    // ---- The chart ----
+
+    private static System.Xml.Linq.XElement[] Texts(string svg) =>
+        [.. System.Xml.Linq.XDocument.Parse(svg).Descendants().Where(e => e.Name.LocalName == "text")];
+
+    private static string? TextOf(string svg, string cssClass) =>
+        Texts(svg).FirstOrDefault(e => (string?)e.Attribute("class") == cssClass)?.Value;
+
+    [Fact]
+    public void The_chart_labels_its_score_axis_with_the_direction_that_is_better()
+    {
+        var svg = TrajectoryEngine.Svg(Build("physio-cbt", (0, 5), (42, 2)), Instruments.Find(Instruments.PainNrs)!);
+
+        Assert.Equal("score (lower is better)", TextOf(svg, "y-axis-label"));
+        Assert.Contains("rotate(-90", (string?)Texts(svg).Single(e => (string?)e.Attribute("class") == "y-axis-label").Attribute("transform"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Title_subtitle_legend_and_end_of_treatment_label_each_have_a_line_of_their_own()
+    {
+        var svg = TrajectoryEngine.Svg(Build("physio-cbt", (0, 5), (42, 2)), Instruments.Find(Instruments.PainNrs)!);
+
+        var lines = new[] { "title", "subtitle", "legend", "end-of-treatment-label" }
+            .Select(c => double.Parse((string)Texts(svg).Single(e => (string?)e.Attribute("class") == c).Attribute("y")!, System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+        // At least a line (12 px at this font size) apart, top to bottom, all above the plot (which starts at y 84).
+        Assert.All(lines.Zip(lines.Skip(1)), pair => Assert.True(pair.Second - pair.First >= 12, $"{pair.First} and {pair.Second} overlap"));
+        Assert.True(lines[^1] <= 84);
+        Assert.Equal("expected (dashed line) with its band; observed (red)", TextOf(svg, "legend"));
+    }
+
+    [Fact]
+    public void Without_a_reference_the_legend_says_why_and_draws_no_band()
+    {
+        // No baseline: the reference, scaled to the patient's own baseline, cannot be drawn.
+        var t = Build("physio-cbt", (42, 2), (70, 3));
+        var svg = TrajectoryEngine.Svg(t, Instruments.Find(Instruments.PainNrs)!);
+
+        Assert.StartsWith("observed (red); no reference: ", TextOf(svg, "legend"), StringComparison.Ordinal);
+        Assert.Contains(t.Reference.Description, TextOf(svg, "legend"), StringComparison.Ordinal);
+        Assert.DoesNotContain("dashed", svg, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"band\"", svg, StringComparison.Ordinal);
+    }
 }

@@ -12,10 +12,11 @@ public sealed record CohortEpisode(
 
 /// <summary>
 /// One arm at one timepoint. <c>insufficientData</c>: fewer than <see cref="CohortEngine.MinimumNPerArm"/> measured
-/// episodes, so the estimates of this row are printed but are not a basis for a judgement.
+/// episodes, so the estimates of this row are printed but are not a basis for a judgement. The baseline and
+/// follow-up means and SDs are those of the same n episodes (measured at both), as a trial's table shows them.
 /// </summary>
 public sealed record ArmWindowSummary(
-    string Timepoint, int Eligible, int N, double? BaselineMean, Estimate? MeanChange, double? ChangeSd,
+    string Timepoint, int Eligible, int N, double? BaselineMean, double? BaselineSd, double? FollowUpMean, double? FollowUpSd, Estimate? MeanChange, double? ChangeSd,
     int Responders, Estimate? ResponderRate, string? ResponderThresholdEvidenceId, int Missing, double? MissingShare, bool InsufficientData);
 
 public sealed record ArmSummary(Guid ArmId, string ArmCode, int Episodes, double? SessionAdherence, IReadOnlyList<ArmWindowSummary> Windows);
@@ -129,6 +130,7 @@ public static class CohortEngine
             var eligible = 0;
             var missing = 0;
             var baselines = new List<double>();
+            var followUps = new List<double>();
             var changes = new List<double>();
             var responders = 0;
             foreach (var e in episodes)
@@ -153,6 +155,7 @@ public static class CohortEngine
                 }
 
                 baselines.Add(baseline);
+                followUps.Add(value);
                 changes.Add(value - baseline);
                 // Decimal scores carry binary noise (40.3 - 30.3 = 9.999999999999996): rounded away far below any
                 // instrument's precision, so a change of exactly the threshold meets it, in points or relative.
@@ -164,8 +167,12 @@ public static class CohortEngine
             }
 
             var changeSummary = Summary.Of(changes);
+            var baselineSummary = Summary.Of(baselines);
+            var followUpSummary = Summary.Of(followUps);
             windows.Add(new ArmWindowSummary(
                 window.Code, eligible, changes.Count, baselines.Count > 0 ? Math.Round(baselines.Average(), 3) : null,
+                changes.Count > 1 ? Math.Round(baselineSummary.Sd, 3) : null,
+                followUps.Count > 0 ? Math.Round(followUpSummary.Mean, 3) : null, changes.Count > 1 ? Math.Round(followUpSummary.Sd, 3) : null,
                 Round(Statistics.MeanCi(changes)), changes.Count > 1 ? Math.Round(changeSummary.Sd, 3) : null,
                 responders, threshold is null ? null : Round(Statistics.ProportionCi(responders, changes.Count)), threshold?.EvidenceId,
                 missing, eligible > 0 ? Math.Round((double)missing / eligible, 3) : null, changes.Count < MinimumNPerArm));
@@ -198,7 +205,10 @@ public static class CohortEngine
                 if (published.Count == 0)
                 {
                     // Lower scores are better: comparator minus arm is positive when the arm does better.
-                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, HedgesG, HedgesG, Round(Statistics.HedgesG(comparatorScores, armScores)), null));
+                    comparisons.Add(Verdict(first.ArmCode, window.Code, armScores, comparatorScores, HedgesG, HedgesG, Round(Statistics.HedgesG(comparatorScores, armScores)), null,
+                        cited.Count == 0
+                            ? "The arm cites no published effect: the evidence behind it reports no effect size that can be compared (its description in GET /arms says why)."
+                            : "The evidence catalogue has no effect for this arm, outcome and window."));
                     continue;
                 }
 
@@ -242,7 +252,8 @@ public static class CohortEngine
     }
 
     private static ArmComparison Verdict(
-        string armCode, string timepoint, Summary arm, Summary comparator, string measure, string clinicMeasure, Estimate? clinic, PublishedFigure? published)
+        string armCode, string timepoint, Summary arm, Summary comparator, string measure, string clinicMeasure, Estimate? clinic, PublishedFigure? published,
+        string? noEffectReason = null)
     {
         const string comparatorCode = "physio";
         var insufficient = arm.N < MinimumNPerArm || comparator.N < MinimumNPerArm;
@@ -255,7 +266,7 @@ public static class CohortEngine
         if (published is null)
         {
             return new(armCode, comparatorCode, timepoint, arm.N, comparator.N, measure, clinicMeasure, clinic, null, null, false, "no-published-effect",
-                "The evidence catalogue has no effect for this arm, outcome and window.");
+                noEffectReason ?? "The evidence catalogue has no effect for this arm, outcome and window.");
         }
 
         var (difference, verdict) = CompareWithPublished(clinic, published.Estimate, published.CiLower, published.CiUpper);

@@ -69,7 +69,7 @@ public static class CohortReport
     public static string Csv(CohortReportResponse report)
     {
         var csv = new StringBuilder();
-        csv.AppendLine("row_type,arm,timepoint,eligible,n,baseline_mean,mean_change,mean_change_lower,mean_change_upper,change_sd,responders,responder_rate,responder_lower,responder_upper,missing_share,session_adherence,comparator,comparator_n,measure,clinic_estimate,clinic_lower,clinic_upper,evidence_id,published_estimate,published_lower,published_upper,verdict,clinic_measure,difference,difference_lower,difference_upper,insufficient_data");
+        csv.AppendLine("row_type,arm,timepoint,eligible,n,baseline_mean,mean_change,mean_change_lower,mean_change_upper,change_sd,responders,responder_rate,responder_lower,responder_upper,missing_share,session_adherence,comparator,comparator_n,measure,clinic_estimate,clinic_lower,clinic_upper,evidence_id,published_estimate,published_lower,published_upper,verdict,clinic_measure,difference,difference_lower,difference_upper,insufficient_data,baseline_sd,follow_up_mean,follow_up_sd");
         foreach (var arm in report.Arms)
         {
             foreach (var w in arm.Windows)
@@ -77,7 +77,7 @@ public static class CohortReport
                 csv.AppendLine(string.Join(',', "summary", arm.ArmCode, w.Timepoint, N(w.Eligible), N(w.N), N(w.BaselineMean), N(w.MeanChange?.Value), N(w.MeanChange?.Lower),
                     N(w.MeanChange?.Upper), N(w.ChangeSd), N(w.Responders), N(w.ResponderRate?.Value), N(w.ResponderRate?.Lower), N(w.ResponderRate?.Upper),
                     N(w.MissingShare), N(arm.SessionAdherence), "", "", "", "", "", "", w.ResponderThresholdEvidenceId ?? "", "", "", "", "",
-                    "", "", "", "", w.InsufficientData ? "true" : "false"));
+                    "", "", "", "", w.InsufficientData ? "true" : "false", N(w.BaselineSd), N(w.FollowUpMean), N(w.FollowUpSd)));
             }
         }
 
@@ -86,7 +86,7 @@ public static class CohortReport
             csv.AppendLine(string.Join(',', "comparison", c.ArmCode, c.Timepoint, "", N(c.N), "", "", "", "", "", "", "", "", "", "", "", c.ComparatorArmCode, N(c.ComparatorN),
                 c.Measure, N(c.Clinic?.Value), N(c.Clinic?.Lower), N(c.Clinic?.Upper), c.Published?.EvidenceId ?? "", N(c.Published?.Estimate),
                 N(c.Published?.CiLower), N(c.Published?.CiUpper), c.Verdict, c.ClinicMeasure, N(c.Difference?.Value), N(c.Difference?.Lower), N(c.Difference?.Upper),
-                c.InsufficientData ? "true" : "false"));
+                c.InsufficientData ? "true" : "false", "", "", ""));
         }
 
         return csv.ToString();

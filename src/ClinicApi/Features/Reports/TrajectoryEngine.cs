@@ -139,16 +139,27 @@ public static class TrajectoryEngine
     /// <summary>The trajectory as an SVG chart: band, expected line, observed line and points, end-of-treatment marker. No identifying data.</summary>
     public static string Svg(TrajectoryResponse t, Instrument instrument)
     {
-        const double width = 720, height = 400, left = 56, right = 24, top = 48, bottom = 48;
+        // Room above the plot for a two-line title and the legend, each on its own line, so that nothing overlaps
+        // or is clipped whatever sans-serif font the viewer has; room on the left for the rotated axis label.
+        const double width = 720, height = 428, left = 72, right = 24, top = 84, bottom = 48;
         var maxWeek = Math.Max(Math.Max(t.EndOfTreatmentWeek + 2, t.Expected.Count > 0 ? t.Expected[^1].Week : 0), t.Observed.Count > 0 ? t.Observed.Max(o => o.Week) : 0) + 1;
         var minWeek = Math.Min(0, t.Observed.Count > 0 ? t.Observed.Min(o => o.Week) : 0);
         string X(double week) => F(left + (week - minWeek) / (maxWeek - minWeek) * (width - left - right));
         string Y(double score) => F(top + (instrument.Max - score) / (instrument.Max - instrument.Min) * (height - top - bottom));
+        var hasReference = t.Expected.Count > 1;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">");
         svg.Append(CultureInfo.InvariantCulture, $"<title>{Escape(instrument.Name)}: {t.Classification}</title>");
         svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left}\" y=\"24\" font-size=\"14\">{Escape(instrument.Name)} - arm {Escape(t.ArmCode)} - {t.Classification} (reference: {t.Reference.Method})</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"title\" x=\"{left}\" y=\"22\" font-size=\"15\">{Escape(instrument.Name)}</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"subtitle\" x=\"{left}\" y=\"42\">arm {Escape(t.ArmCode)}: {t.Classification} (reference: {t.Reference.Method})</text>");
+        var legend = hasReference
+            ? "expected (dashed line) with its band; observed (red)"
+            : $"observed (red); no reference: {t.Reference.Description}";
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"legend\" x=\"{left}\" y=\"62\" fill=\"#3182bd\">{Escape(legend)}</text>");
+        // The score axis says what it measures and which way is good: on every instrument here, lower is better.
+        var yMiddle = F((top + height - bottom) / 2);
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"y-axis-label\" x=\"16\" y=\"{yMiddle}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {yMiddle})\">score (lower is better)</text>");
         // Axes, with ticks every 2 weeks and every fifth of the range.
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{left}\" y1=\"{F(height - bottom)}\" x2=\"{F(width - right)}\" y2=\"{F(height - bottom)}\" stroke=\"#333\"/>");
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{F(height - bottom)}\" stroke=\"#333\"/>");
@@ -164,7 +175,7 @@ public static class TrajectoryEngine
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((left + width - right) / 2)}\" y=\"{F(height - 10)}\" text-anchor=\"middle\">weeks since the start of the episode</text>");
-        if (t.Expected.Count > 1)
+        if (hasReference)
         {
             var band = t.Expected.Select(e => $"{X(e.Week)},{Y(e.Upper)}").Concat(t.Expected.AsEnumerable().Reverse().Select(e => $"{X(e.Week)},{Y(e.Lower)}"));
             svg.Append(CultureInfo.InvariantCulture, $"<polygon class=\"band\" points=\"{string.Join(' ', band)}\" fill=\"#9ecae1\" fill-opacity=\"0.35\" stroke=\"none\"/>");
@@ -172,7 +183,7 @@ public static class TrajectoryEngine
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"end-of-treatment\" x1=\"{X(t.EndOfTreatmentWeek)}\" y1=\"{top}\" x2=\"{X(t.EndOfTreatmentWeek)}\" y2=\"{F(height - bottom)}\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(t.EndOfTreatmentWeek)}\" y=\"{top - 6}\" text-anchor=\"middle\" fill=\"#555\">end of treatment</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text class=\"end-of-treatment-label\" x=\"{X(t.EndOfTreatmentWeek)}\" y=\"{top - 4}\" text-anchor=\"middle\" fill=\"#555\" font-size=\"11\">end of treatment</text>");
         if (t.Observed.Count > 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"<polyline class=\"observed\" points=\"{string.Join(' ', t.Observed.Select(o => $"{X(o.Week)},{Y(o.Score)}"))}\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>");
@@ -182,7 +193,6 @@ public static class TrajectoryEngine
             }
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(width - right)}\" y=\"{top - 6}\" text-anchor=\"end\" fill=\"#3182bd\">expected (dashed) with band; observed (red)</text>");
         svg.Append("</svg>");
         return svg.ToString();
     }
