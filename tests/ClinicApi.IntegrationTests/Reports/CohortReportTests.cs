@@ -192,6 +192,69 @@ public abstract class CohortReportTests(CohortClinic clinic)
         return (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>One CSV line into its fields (RFC 4180: quoted fields, doubled quotes).</summary>
+    private static List<string> Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (quoted && ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (ch == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (ch == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (ch != '\r')
+            {
+                field.Append(ch);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+
+    /// <summary>The CSV carries what the JSON has: labels, difference, the published figure as reported with its citation, and the report's facts.</summary>
+    [Fact]
+    public async Task The_csv_carries_every_figure_of_the_json_report()
+    {
+        var report = await ReportAsync();
+        var lines = await CsvAsync();
+        var header = Fields(lines[0]);
+        var rows = lines.Skip(1).Select(Fields).Select(f => header.Zip(f).ToDictionary(p => p.First, p => p.Second)).ToList();
+        Assert.All(rows, r => Assert.Equal(header.Count, r.Count));
+
+        var d = report.Comparisons.Single(c => c.Timepoint == "week-22" && c.Published?.EvidenceId == "bemani2023-cbt-pain-d-week22");
+        var row = rows.Single(r => r["row_type"] == "comparison" && r["timepoint"] == "week-22" && r["evidence_id"] == "bemani2023-cbt-pain-d-week22");
+        Assert.Equal(("cohens-d", "hedges-g", "-0.89", "0.89"), (row["measure"], row["clinic_measure"], row["published_as_reported"], row["published_estimate"]));
+        Assert.Equal(d.Published!.Citation, row["citation"]);
+        Assert.Equal(d.Published.Certainty, row["certainty"]);
+        Assert.Equal(d.Difference!.Lower.ToString(System.Globalization.CultureInfo.InvariantCulture), row["difference_lower"]);
+
+        var week22 = report.Arms.Single(a => a.ArmCode == "physio").Windows.Single(w => w.Timepoint == "week-22");
+        var summary = rows.Single(r => r["row_type"] == "summary" && r["arm"] == "physio" && r["timepoint"] == "week-22");
+        Assert.Equal((N(week22.BaselineSd), N(week22.FollowUpMean), N(week22.FollowUpSd), week22.Missing.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (summary["baseline_sd"], summary["follow_up_mean"], summary["follow_up_sd"], summary["missing"]));
+
+        var meta = rows.Where(r => r["row_type"] == "meta").ToDictionary(r => r["meta_key"], r => r["meta_value"]);
+        Assert.Equal(report.ExcludedWithoutConsent.ToString(System.Globalization.CultureInfo.InvariantCulture), meta["excluded_without_consent"]);
+        Assert.Equal(report.SignConvention, meta["sign_convention"]);
+        Assert.Equal(report.CatalogueVersion, meta["catalogue_version"]);
+    }
+
+    private static string N(double? value) => value?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
     [Fact]
     public async Task The_cohort_report_exports_csv_summary_and_comparison_rows()
     {

@@ -66,31 +66,81 @@ public static class CohortReport
     public static bool WantsCsv(HttpRequest request) =>
         request.Headers.Accept.Any(a => a is not null && a.Contains("text/csv", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The CSV's columns, in order: the first 27 as they always were (readers may rely on them), then what was added
+    /// so the CSV carries every figure of the JSON: labels, the verdict's inputs, the flags, the trial-table means and
+    /// SDs, the missing count, the published figure as its source reports it (sign and all) with citation and
+    /// certainty, and <c>meta</c> rows (sign convention, consent exclusions, catalogue version, instrument, dates).
+    /// </summary>
+    private static readonly string[] s_columns =
+    [
+        "row_type", "arm", "timepoint", "eligible", "n", "baseline_mean", "mean_change", "mean_change_lower", "mean_change_upper", "change_sd",
+        "responders", "responder_rate", "responder_lower", "responder_upper", "missing_share", "session_adherence", "comparator", "comparator_n",
+        "measure", "clinic_estimate", "clinic_lower", "clinic_upper", "evidence_id", "published_estimate", "published_lower", "published_upper", "verdict",
+        "clinic_measure", "difference", "difference_lower", "difference_upper", "insufficient_data", "baseline_sd", "follow_up_mean", "follow_up_sd",
+        "missing", "published_as_reported", "published_as_reported_lower", "published_as_reported_upper", "citation", "certainty", "meta_key", "meta_value",
+    ];
+
     public static string Csv(CohortReportResponse report)
     {
         var csv = new StringBuilder();
-        csv.AppendLine("row_type,arm,timepoint,eligible,n,baseline_mean,mean_change,mean_change_lower,mean_change_upper,change_sd,responders,responder_rate,responder_lower,responder_upper,missing_share,session_adherence,comparator,comparator_n,measure,clinic_estimate,clinic_lower,clinic_upper,evidence_id,published_estimate,published_lower,published_upper,verdict,clinic_measure,difference,difference_lower,difference_upper,insufficient_data,baseline_sd,follow_up_mean,follow_up_sd");
+        csv.AppendLine(string.Join(',', s_columns));
+        void Row(Dictionary<string, string> cells) =>
+            csv.AppendLine(string.Join(',', s_columns.Select(c => Field(cells.GetValueOrDefault(c, string.Empty)))));
+
         foreach (var arm in report.Arms)
         {
             foreach (var w in arm.Windows)
             {
-                csv.AppendLine(string.Join(',', "summary", arm.ArmCode, w.Timepoint, N(w.Eligible), N(w.N), N(w.BaselineMean), N(w.MeanChange?.Value), N(w.MeanChange?.Lower),
-                    N(w.MeanChange?.Upper), N(w.ChangeSd), N(w.Responders), N(w.ResponderRate?.Value), N(w.ResponderRate?.Lower), N(w.ResponderRate?.Upper),
-                    N(w.MissingShare), N(arm.SessionAdherence), "", "", "", "", "", "", w.ResponderThresholdEvidenceId ?? "", "", "", "", "",
-                    "", "", "", "", w.InsufficientData ? "true" : "false", N(w.BaselineSd), N(w.FollowUpMean), N(w.FollowUpSd)));
+                Row(new()
+                {
+                    ["row_type"] = "summary", ["arm"] = arm.ArmCode, ["timepoint"] = w.Timepoint, ["eligible"] = N(w.Eligible), ["n"] = N(w.N),
+                    ["baseline_mean"] = N(w.BaselineMean), ["mean_change"] = N(w.MeanChange?.Value), ["mean_change_lower"] = N(w.MeanChange?.Lower),
+                    ["mean_change_upper"] = N(w.MeanChange?.Upper), ["change_sd"] = N(w.ChangeSd), ["responders"] = N(w.Responders),
+                    ["responder_rate"] = N(w.ResponderRate?.Value), ["responder_lower"] = N(w.ResponderRate?.Lower), ["responder_upper"] = N(w.ResponderRate?.Upper),
+                    ["missing_share"] = N(w.MissingShare), ["session_adherence"] = N(arm.SessionAdherence), ["evidence_id"] = w.ResponderThresholdEvidenceId ?? string.Empty,
+                    ["insufficient_data"] = Bool(w.InsufficientData), ["baseline_sd"] = N(w.BaselineSd), ["follow_up_mean"] = N(w.FollowUpMean),
+                    ["follow_up_sd"] = N(w.FollowUpSd), ["missing"] = N(w.Missing),
+                });
             }
         }
 
         foreach (var c in report.Comparisons)
         {
-            csv.AppendLine(string.Join(',', "comparison", c.ArmCode, c.Timepoint, "", N(c.N), "", "", "", "", "", "", "", "", "", "", "", c.ComparatorArmCode, N(c.ComparatorN),
-                c.Measure, N(c.Clinic?.Value), N(c.Clinic?.Lower), N(c.Clinic?.Upper), c.Published?.EvidenceId ?? "", N(c.Published?.Estimate),
-                N(c.Published?.CiLower), N(c.Published?.CiUpper), c.Verdict, c.ClinicMeasure, N(c.Difference?.Value), N(c.Difference?.Lower), N(c.Difference?.Upper),
-                c.InsufficientData ? "true" : "false", "", "", ""));
+            Row(new()
+            {
+                ["row_type"] = "comparison", ["arm"] = c.ArmCode, ["timepoint"] = c.Timepoint, ["n"] = N(c.N), ["comparator"] = c.ComparatorArmCode,
+                ["comparator_n"] = N(c.ComparatorN), ["measure"] = c.Measure, ["clinic_estimate"] = N(c.Clinic?.Value), ["clinic_lower"] = N(c.Clinic?.Lower),
+                ["clinic_upper"] = N(c.Clinic?.Upper), ["evidence_id"] = c.Published?.EvidenceId ?? string.Empty, ["published_estimate"] = N(c.Published?.Estimate),
+                ["published_lower"] = N(c.Published?.CiLower), ["published_upper"] = N(c.Published?.CiUpper), ["verdict"] = c.Verdict,
+                ["clinic_measure"] = c.ClinicMeasure, ["difference"] = N(c.Difference?.Value), ["difference_lower"] = N(c.Difference?.Lower),
+                ["difference_upper"] = N(c.Difference?.Upper), ["insufficient_data"] = Bool(c.InsufficientData),
+                ["published_as_reported"] = N(c.Published?.PublishedEstimate), ["published_as_reported_lower"] = N(c.Published?.PublishedCiLower),
+                ["published_as_reported_upper"] = N(c.Published?.PublishedCiUpper), ["citation"] = c.Published?.Citation ?? string.Empty,
+                ["certainty"] = c.Published?.Certainty ?? string.Empty,
+            });
+        }
+
+        foreach (var (key, value) in new[]
+                 {
+                     ("instrument", report.Instrument), ("from", report.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty),
+                     ("to", report.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty),
+                     ("as_of", report.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("episodes_included", N(report.EpisodesIncluded)),
+                     ("excluded_without_consent", N(report.ExcludedWithoutConsent)), ("minimum_n_per_arm", N(report.MinimumNPerArm)),
+                     ("sign_convention", report.SignConvention), ("catalogue_version", report.CatalogueVersion),
+                 })
+        {
+            Row(new() { ["row_type"] = "meta", ["meta_key"] = key, ["meta_value"] = value });
         }
 
         return csv.ToString();
     }
+
+    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
+    private static string Field(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? string.Concat("\"", value.Replace("\"", "\"\"", StringComparison.Ordinal), "\"") : value;
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     private static string N(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? string.Empty;
 
