@@ -29,6 +29,14 @@ public static class Eligibility
         {
             warnings.Add(new("pain-duration-unknown", $"The pain's onset is not recorded, so chronicity (at least {ChronicWeeks} weeks) is not confirmed."));
         }
+        else if (onset > startDate)
+        {
+            // Typical of history entered later: painDurationWeeks counts back from the day it was given, which can be
+            // after an episode that started in the past. Not "pain for -11 weeks": say what is wrong and how to fix it.
+            warnings.Add(new("pain-onset-after-start",
+                $"The recorded pain onset ({onset:yyyy-MM-dd}) is after the episode's start ({startDate:yyyy-MM-dd}), so chronicity at the start is unknown: " +
+                "record painOnsetDate (not painDurationWeeks, which counts back from today) for episodes entered after the fact."));
+        }
         else if ((startDate.DayNumber - onset.DayNumber) / 7 < ChronicWeeks)
         {
             warnings.Add(new("pain-under-12-weeks",
