@@ -105,18 +105,6 @@ public abstract class ContractTests(ITestDatabases databases) : ApiTest(database
         Assert.Contains("dateOfBirth", await AssertValidationProblemAsync(unshifted));
     }
 
-    [Fact]
-    public void The_clock_offset_is_refused_outside_development()
-    {
-        using var production = CreateFactory(ConnectionString, environment: "Production");
-        production.Settings["Auth:Authority"] = "https://identity.clinic.example";
-        production.Settings["Clinic:ClockOffset"] = "1.00:00:00";
-
-        var error = Assert.ThrowsAny<Exception>(() => production.CreateClient());
-
-        Assert.Contains("Clinic:ClockOffset", error.ToString());
-    }
-
     /// <summary>
     /// Every request example in the document, sent as a reader would (path ids from the examples, so most name
     /// nothing yet): the API never refuses one as invalid (400), and answers a status the operation documents.

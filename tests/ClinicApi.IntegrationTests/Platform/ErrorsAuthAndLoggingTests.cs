@@ -79,6 +79,19 @@ public sealed class ErrorsAuthAndLoggingTests() : ApiTest(new SqliteDatabases())
         Assert.Contains("Auth:Authority", error.ToString());
     }
 
+    /// <summary>The development clock (Clinic:ClockOffset) cannot follow a build into Production: the API will not start.</summary>
+    [Fact]
+    public void Outside_development_the_api_will_not_start_with_a_clock_offset()
+    {
+        using var production = CreateFactory(ConnectionString, environment: "Production");
+        production.Settings["Auth:Authority"] = "https://identity.clinic.example";
+        production.Settings["Clinic:ClockOffset"] = "1.00:00:00";
+
+        var error = Assert.ThrowsAny<Exception>(() => production.CreateClient());
+
+        Assert.Contains("Clinic:ClockOffset", error.ToString());
+    }
+
     [Fact]
     public async Task One_log_line_per_request_with_route_template_status_and_trace_but_no_patient_data()
     {
