@@ -76,8 +76,7 @@ public static class CareTeam
     /// </summary>
     public static IQueryable<Guid> PatientsOf(ClinicDbContext db, Guid therapistId, CareWindow window) =>
         db.Episodes.Where(e => e.PrimaryTherapistId == therapistId && (e.EndDate == null || e.EndDate >= window.EndedSince)).Select(e => e.PatientId)
-            .Union(db.CareTeamMembers.Where(m => m.TherapistId == therapistId && m.EndedAt == null && (m.EndsOn == null || m.EndsOn >= window.Today))
-                .Select(m => m.PatientId));
+            .Union(db.CareTeamMembers.Where(m => m.TherapistId == therapistId).Where(CareTeamMember.ActiveOn(window.Today)).Select(m => m.PatientId));
 
     /// <summary>Today, and the oldest episode end that still keeps a patient in their therapist's care (<c>Outcomes:FollowUpWeeksAfterEnd</c>).</summary>
     public static CareWindow AccessHorizon(HttpContext http)
@@ -123,15 +122,15 @@ public static class CareTeam
             var ct = http.RequestAborted;
             if (ownSchedule && !await IsOwnScheduleAsync(http, db, ct))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: "A therapist changes only their own working hours and time off; the front desk or an admin changes anyone's.");
+                return Problems.Forbidden("A therapist changes only their own working hours and time off; the front desk or an admin changes anyone's.");
             }
 
             var therapistId = await TherapistIdAsync(http, db, ct);
+            var window = AccessHorizon(http);
             if (marked is not null && Guid.TryParse(http.GetRouteValue("id")?.ToString(), out var id))
             {
                 var patientId = await PatientOfAsync(db, marked.Resource, id, ct);
-                if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, AccessHorizon(http), ct))
+                if (patientId is { } patient && !await InCareAsync(db, therapistId, patient, window, ct))
                 {
                     return Hidden(http, marked.Resource.ToString().ToLowerInvariant(), id, patient);
                 }
@@ -144,13 +143,13 @@ public static class CareTeam
                 // booking, the primary therapist of the patient's episode, never an outsider.
                 if (invocation.Arguments[index] is ICareTeamRequest { PatientId: { } patient } request)
                 {
-                    if (!await InCareAsync(db, therapistId, patient, AccessHorizon(http), ct))
+                    if (!await InCareAsync(db, therapistId, patient, window, ct))
                     {
                         return Hidden(http, "patient", patient, patient);
                     }
 
                     if (request.CareTherapistId is { } named && named != therapistId &&
-                        !await PatientsOf(db, named, AccessHorizon(http)).AnyAsync(p => p == patient, ct))
+                        !await PatientsOf(db, named, window).AnyAsync(p => p == patient, ct))
                     {
                         return Problems.Unprocessable("A therapist books or enrols a patient with themself or with a therapist of the patient's care team only.");
                     }
@@ -177,8 +176,7 @@ public static class CareTeam
 
     /// <summary>A therapist asking for another therapist's calendar or worklist: their patients are not this therapist's to see.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult OwnOnly(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-            detail: $"A therapist sees their own {what} only; it lists patients in another therapist's care.");
+        Problems.Forbidden($"A therapist sees their own {what} only; it lists patients in another therapist's care.");
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Hidden(HttpContext http, string resource, Guid id, Guid patientId)
     {

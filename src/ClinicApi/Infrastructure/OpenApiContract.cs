@@ -33,6 +33,9 @@ public sealed class OpenApiValuesAttribute(Type source, string? member = null) :
             };
         return [.. Extra, .. values];
     }
+
+    /// <summary>The values as an OpenAPI <c>enum</c>.</summary>
+    public List<JsonNode> EnumNodes() => [.. Values().Select(v => (JsonNode)JsonValue.Create(v)!)];
 }
 
 /// <summary>An If-Match-guarded update (<see cref="EndpointConventions.ProducesConcurrencyProblems"/>).</summary>
@@ -207,7 +210,7 @@ internal sealed class ExactSchemas(IServiceProvider services) : ISchemaFilter
                 rules?.ApplyTo(own);
                 if (property.GetCustomAttribute<OpenApiValuesAttribute>() is { } values)
                 {
-                    own.Enum = [.. values.Values().Select(v => (JsonNode)JsonValue.Create(v)!)];
+                    own.Enum = values.EnumNodes();
                 }
 
                 if (!isRequest && property.GetCustomAttribute<ClinicalAttribute>() is not null)
@@ -282,7 +285,7 @@ internal sealed class ExactParameters(IServiceProvider services) : IOperationFil
                 rules?.ApplyTo(schema);
                 if (container.GetProperty(property)?.GetCustomAttribute<OpenApiValuesAttribute>() is { } values)
                 {
-                    schema.Enum = [.. values.Values().Select(v => (JsonNode)JsonValue.Create(v)!)];
+                    schema.Enum = values.EnumNodes();
                 }
 
                 if (parameter.Required == true)

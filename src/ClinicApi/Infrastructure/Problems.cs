@@ -16,6 +16,10 @@ public static class Problems
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail, extensions: extensions);
 
+    /// <summary>The role may use the operation, but not on this object (another therapist's schedule, a care team one does not lead).</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
     public static ProblemHttpResult Unprocessable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable request", detail: detail);
 

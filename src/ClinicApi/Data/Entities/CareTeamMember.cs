@@ -32,4 +32,11 @@ public sealed class CareTeamMember
     public string? EndedBy { get; set; }
 
     public string? EndReason { get; set; }
+
+    /// <summary>The membership grants access on <paramref name="today"/>: not ended, and its planned end not passed.</summary>
+    public bool IsActiveOn(DateOnly today) => EndedAt is null && (EndsOn is null || EndsOn >= today);
+
+    /// <summary><see cref="IsActiveOn"/> as a query predicate, for the database to evaluate (one rule, two forms side by side).</summary>
+    public static System.Linq.Expressions.Expression<Func<CareTeamMember, bool>> ActiveOn(DateOnly today) =>
+        m => m.EndedAt == null && (m.EndsOn == null || m.EndsOn >= today);
 }

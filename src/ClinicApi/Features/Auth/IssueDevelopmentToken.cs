@@ -23,8 +23,7 @@ public static class IssueDevelopmentToken
     {
         if (!environment.IsDevelopment() || !string.IsNullOrEmpty(options.Authority))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: "Development tokens are issued only in the Development environment. Use the clinic's identity provider.");
+            return Problems.Forbidden("Development tokens are issued only in the Development environment. Use the clinic's identity provider.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;

@@ -33,8 +33,7 @@ public static class AddCareTeamMember
         if (CareTeam.IsRestricted(http.User) &&
             !await CareTeamRules.ActivePrimary(db, id, await CareTeam.TherapistIdAsync(http, db, ct)).AnyAsync(ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                detail: "Only an admin or the patient's primary therapist adds members to the care team.");
+            return Problems.Forbidden("Only an admin or the patient's primary therapist adds members to the care team.");
         }
 
         var therapistId = request.TherapistId!.Value;
@@ -55,7 +54,7 @@ public static class AddCareTeamMember
         await OwnerLocks.LockAsync<Patient>(db, id, ct);
         var today = clock.Today;
         if (await CareTeamRules.ActivePrimary(db, id, therapistId).AnyAsync(ct) ||
-            await db.CareTeamMembers.AnyAsync(m => m.PatientId == id && m.TherapistId == therapistId && m.EndedAt == null && (m.EndsOn == null || m.EndsOn >= today), ct))
+            await db.CareTeamMembers.Where(m => m.PatientId == id && m.TherapistId == therapistId).AnyAsync(CareTeamMember.ActiveOn(today), ct))
         {
             return Problems.Conflict("The therapist is already in the patient's care team.");
         }

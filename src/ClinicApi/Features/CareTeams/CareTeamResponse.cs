@@ -11,7 +11,7 @@ public sealed record CareTeamMemberResponse(
     DateTime? EndedAt, string? EndedBy, string? EndReason, bool Active)
 {
     public static CareTeamMemberResponse From(CareTeamMember m, DateOnly today) =>
-        new(m.Id, m.PatientId, m.TherapistId, m.Reason, m.AddedBy, m.AddedAt, m.EndsOn, m.EndedAt, m.EndedBy, m.EndReason, CareTeamRules.IsActive(m, today));
+        new(m.Id, m.PatientId, m.TherapistId, m.Reason, m.AddedBy, m.AddedAt, m.EndsOn, m.EndedAt, m.EndedBy, m.EndReason, m.IsActiveOn(today));
 }
 
 public sealed record CareTeamResponse(Guid PatientId, IReadOnlyList<PrimaryTherapist> Primary, IReadOnlyList<CareTeamMemberResponse> Members);
@@ -19,8 +19,6 @@ public sealed record CareTeamResponse(Guid PatientId, IReadOnlyList<PrimaryThera
 /// <summary>The rules every care-team use case shares.</summary>
 public static class CareTeamRules
 {
-    public static bool IsActive(CareTeamMember m, DateOnly today) => m.EndedAt is null && (m.EndsOn is null || m.EndsOn >= today);
-
     /// <summary>Whether the therapist is the primary therapist of an active episode of the patient.</summary>
     public static IQueryable<Episode> ActivePrimary(ClinicDbContext db, Guid patientId, Guid therapistId) =>
         db.Episodes.Where(e => e.PatientId == patientId && e.PrimaryTherapistId == therapistId && e.Status == EpisodeStatus.Active);

@@ -30,12 +30,11 @@ public static class EndCareTeamMember
             var caller = await CareTeam.TherapistIdAsync(http, db, ct);
             if (caller != member.TherapistId && !await CareTeamRules.ActivePrimary(db, id, caller).AnyAsync(ct))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: "Only an admin, the patient's primary therapist or the member ends a membership.");
+                return Problems.Forbidden("Only an admin, the patient's primary therapist or the member ends a membership.");
             }
         }
 
-        if (!CareTeamRules.IsActive(member, clock.Today))
+        if (!member.IsActiveOn(clock.Today))
         {
             return Problems.Conflict("The membership has already ended.");
         }
